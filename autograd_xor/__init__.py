@@ -1,0 +1,28 @@
+"""autograd_xor: a small, exact, fast scalar reverse-mode autodiff engine for learning
+backpropagation, a drop-in for micrograd with rendering, stepping and gradient checking.
+
+    >>> from autograd_xor import Value
+    >>> a = Value(-4.0); b = Value(2.0)
+    >>> c = a + b
+    >>> c.backward(); a.grad
+    1.0
+"""
+
+from .engine import (Value, detect_anomaly, enable_grad, is_grad_enabled, no_grad,
+                     topological_order, weighted_sum)
+from .gradcheck import GradcheckError, gradcheck, numerical_grad
+from .losses import (binary_cross_entropy, binary_cross_entropy_with_logits,
+                     half_squared_error, hinge, mse, squared_error)
+from .nn import MLP, Layer, Module, Neuron
+from .optim import SGD
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Value", "no_grad", "enable_grad", "is_grad_enabled", "detect_anomaly",
+    "topological_order", "weighted_sum",
+    "gradcheck", "numerical_grad", "GradcheckError",
+    "Module", "Neuron", "Layer", "MLP", "SGD",
+    "squared_error", "half_squared_error", "mse", "binary_cross_entropy",
+    "binary_cross_entropy_with_logits", "hinge",
+]

@@ -1,0 +1,203 @@
+"""The `autograd-xor` command.
+
+    autograd-xor train [--seed N] [--epochs N] [--lr X] [--hidden N] [--json]
+                       [--save FILE] [--load FILE]
+
+Errors in the command line or in files print one line and exit with status 2; `train` exits
+with status 1 when the network did not learn XOR.
+"""
+
+import argparse
+import json
+import math
+import sys
+
+from ._io import write_output
+from .nn import MLP
+from .xor import XOR_INPUTS, XOR_TARGETS, train_xor
+
+MODEL_FORMAT = "autograd_xor.mlp"
+
+
+class CLIError(Exception):
+    """A user error: printed as one line, exit status 2."""
+
+
+def _positive_int(text):
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {n}")
+    return n
+
+
+def _nonnegative_int(text):
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if n < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, got {n}")
+    return n
+
+
+def _positive_float(text):
+    try:
+        x = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if not math.isfinite(x) or x <= 0:
+        raise argparse.ArgumentTypeError(f"must be a positive finite number, got {text!r}")
+    return x
+
+
+# --- train ------------------------------------------------------------------------------
+
+def _add_train(sub):
+    p = sub.add_parser("train", help="learn XOR and show the truth table",
+                       description="Train a 2-H-1 network (tanh hidden layer, sigmoid output) "
+                                   "on XOR with full-batch SGD and binary cross-entropy.")
+    p.add_argument("--seed", type=int, default=0, help="random seed for the initial weights "
+                   "(default 0)")
+    p.add_argument("--epochs", type=_nonnegative_int, default=1000,
+                   help="full-batch updates (default 1000)")
+    p.add_argument("--lr", type=_positive_float, default=0.5, help="learning rate (default 0.5)")
+    p.add_argument("--hidden", type=_positive_int, default=None,
+                   help="hidden units (default 4, or the loaded model's)")
+    p.add_argument("--json", action="store_true", help="print the result as JSON")
+    p.add_argument("--save", metavar="FILE", help="write the trained model as JSON")
+    p.add_argument("--load", metavar="FILE", help="start from a model saved with --save")
+    p.set_defaults(run=_run_train)
+
+
+class _ProgressBar:
+    """A one-line progress bar on a terminal; silent otherwise."""
+
+    def __init__(self, total, stream):
+        self.total, self.stream = total, stream
+        self.every = max(1, total // 100)
+
+    def __call__(self, epoch, loss):
+        if epoch % self.every and epoch != self.total:
+            return
+        width = 30
+        done = width * epoch // self.total
+        self.stream.write(f"\r[{'#' * done}{'.' * (width - done)}] epoch {epoch}/{self.total}"
+                          f"  loss {loss:.4f}")
+        if epoch == self.total:
+            self.stream.write("\n")
+        self.stream.flush()
+
+
+def load_model(path):
+    """Read a model written by `train --save`."""
+    try:
+        with open(path) as f:
+            saved = json.load(f)
+    except OSError as e:
+        raise CLIError(f"cannot read model file {path!r}: {e.strerror}") from None
+    except json.JSONDecodeError as e:
+        raise CLIError(f"{path!r} is not a model file (not JSON: {e.msg} at line {e.lineno})") \
+            from None
+    if not isinstance(saved, dict) or saved.get("format") != MODEL_FORMAT:
+        raise CLIError(f"{path!r} is not a model file written by 'autograd-xor train --save'")
+    try:
+        model = MLP(saved["nin"], saved["nouts"], activations=saved["activations"])
+        model.load_state_dict(saved["state"])
+    except (KeyError, TypeError, ValueError) as e:
+        raise CLIError(f"{path!r} holds a broken model: {e}") from None
+    return model
+
+
+def model_json(model):
+    """The JSON text `train --save` writes: the architecture and the `state_dict()`."""
+    layers = model.layers
+    return json.dumps({
+        "format": MODEL_FORMAT,
+        "nin": len(layers[0].neurons[0].w),
+        "nouts": [len(layer.neurons) for layer in layers],
+        "activations": [layer.neurons[0].activation for layer in layers],
+        "state": model.state_dict(),
+    }, indent=1) + "\n"
+
+
+def _run_train(args):
+    model = None
+    if args.load:
+        model = load_model(args.load)
+        shape = [len(layer.neurons) for layer in model.layers]
+        if len(model.layers[0].neurons[0].w) != 2 or len(shape) != 2 or shape[1] != 1:
+            raise CLIError(f"{args.load!r} is not a 2-H-1 XOR network (layer sizes {shape})")
+        if args.hidden is not None and args.hidden != shape[0]:
+            raise CLIError(f"--hidden {args.hidden} does not match the loaded model's "
+                           f"{shape[0]} hidden units; leave --hidden out with --load")
+    hidden = args.hidden or (len(model.layers[0].neurons) if model else 4)
+    show = not args.json
+    if show:
+        print(f"Training a 2-{hidden}-1 network (tanh hidden layer, sigmoid output) on XOR: "
+              f"{args.epochs} epochs, lr {args.lr}, seed {args.seed}"
+              + (f", starting from {args.load}" if args.load else ""))
+    bar = _ProgressBar(args.epochs, sys.stderr) if show and sys.stderr.isatty() else None
+    result = train_xor(hidden=hidden, epochs=args.epochs, lr=args.lr, seed=args.seed,
+                       model=model, callback=bar)
+    if args.save:
+        write_output(args.save, model_json(result.model))
+    if args.json:
+        print(json.dumps({
+            "learned": result.learned, "epochs": result.epochs, "lr": result.lr,
+            "seed": result.seed, "hidden": hidden, "loss": result.loss,
+            "inputs": XOR_INPUTS, "targets": XOR_TARGETS, "predictions": result.predictions,
+        }, indent=2))
+    else:
+        print()
+        print(" x1  x2 | target | output")
+        print("--------+--------+-------")
+        for (x1, x2), t, p in zip(XOR_INPUTS, XOR_TARGETS, result.predictions):
+            print(f"  {x1:.0f}   {x2:.0f} |   {t:.0f}    | {p:.4f}")
+        print(f"\nfinal loss (mean binary cross-entropy): {result.loss:.6f}")
+        if args.save:
+            print(f"model saved to {args.save}")
+    if not result.learned:
+        wrong = [f"{x} -> {p:.3f} (want {t:.0f})"
+                 for x, t, p in zip(XOR_INPUTS, XOR_TARGETS, result.predictions)
+                 if abs(p - t) >= 0.5]
+        print(f"autograd-xor: the network did not learn XOR: {'; '.join(wrong)}. "
+              f"Try more --epochs, another --seed or more --hidden units.", file=sys.stderr)
+        return 1
+    if show:
+        print("learned XOR: every output is within 0.5 of its target")
+    return 0
+
+
+# --- the command ------------------------------------------------------------------------
+
+def build_parser():
+    parser = argparse.ArgumentParser(
+        prog="autograd-xor",
+        description="A scalar autodiff engine for learning backpropagation: train XOR, "
+                    "walk through worked examples, draw computation graphs.")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    _add_train(sub)
+    return parser
+
+
+def main(argv=None):
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.run(args)
+    except CLIError as e:
+        print(f"autograd-xor: error: {e}", file=sys.stderr)
+        return 2
+    except OSError as e:
+        where = f" {e.filename!r}" if e.filename else ""
+        print(f"autograd-xor: error: cannot write{where}: {e.strerror or e}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

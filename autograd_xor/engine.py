@@ -1,0 +1,339 @@
+"""The engine: a scalar `Value` that records the computation graph, and `backward()`.
+
+Each op computes its result *and* its local derivatives (one float per parent) at forward
+time; `backward()` only multiplies and adds. No closure is kept per node, so a graph is freed
+by reference counting alone, and `__slots__` keeps each node small.
+
+    >>> a = Value(2.0, label="a"); b = Value(-3.0, label="b")
+    >>> c = a * b + a ** 2
+    >>> c.backward()
+    >>> c.data, a.grad, b.grad
+    (-2.0, 1.0, 2.0)
+"""
+
+import math
+from contextlib import contextmanager
+from numbers import Real
+
+__all__ = ["Value", "no_grad", "enable_grad", "is_grad_enabled", "detect_anomaly",
+           "topological_order", "weighted_sum"]
+
+
+class _Mode:
+    """Process-wide switches: graph recording (`no_grad`) and anomaly detection."""
+    grad_enabled = True
+    anomaly = False
+
+
+_mode = _Mode()
+_new = object.__new__
+
+
+def _where(v):
+    return f" (node {v.label!r})" if getattr(v, "label", "") else ""
+
+
+def _number(x, op):
+    """Return x as a float, or raise a TypeError that names the op and the type."""
+    if isinstance(x, Real) and not isinstance(x, Value):
+        return float(x)
+    raise TypeError(f"{op}: expected an int, float or Value, got {type(x).__name__} {x!r}; "
+                    f"convert it to a number first, e.g. float(x)")
+
+
+def _as_value(x, op):
+    return x if isinstance(x, Value) else Value(_number(x, op))
+
+
+def _node(data, op, parents, local):
+    """Make the result of an op. `local[i]` is d(result)/d(parents[i]), a float."""
+    out = _new(Value)
+    out.data = data
+    out.grad = 0.0
+    out.label = ""
+    if _mode.grad_enabled:
+        out._op = op
+        out._prev = parents
+        out._local = local
+    else:
+        out._op = ""
+        out._prev = ()
+        out._local = ()
+    if _mode.anomaly and not math.isfinite(data):
+        args = ", ".join(f"{p.data!r}{_where(p)}" for p in parents)
+        raise FloatingPointError(f"detect_anomaly: the forward pass of {op} on ({args}) "
+                                 f"produced {data!r}")
+    return out
+
+
+def _pow(a, b, op, want_db):
+    """a ** b for floats, with d/da and (if want_db) d/db, and errors that say what went wrong.
+
+    Conventions (PyTorch's): d/da at a == 0 with 0 < b < 1 is +inf; d/db is 0 where a == 0 and
+    b >= 0; d/db is nan for a negative base, where a ** b is only defined for integer b.
+    """
+    if a == 0.0 and b < 0.0:
+        raise ZeroDivisionError(f"{op}: 0.0 ** {b!r} is a division by zero; keep the base away "
+                                f"from zero or use a non-negative exponent")
+    if a < 0.0 and b != int(b):
+        raise ValueError(f"{op}: a negative base {a!r} to the fractional power {b!r} is not a "
+                         f"real number; use an integer exponent or a positive base")
+    try:
+        out = a ** b
+    except OverflowError:
+        raise OverflowError(f"{op}: {a!r} ** {b!r} overflows a float") from None
+    if b == 0.0:
+        da = 0.0                          # d(a^0)/da = 0
+    elif a == 0.0 and b < 1.0:
+        da = math.inf                     # d(a^b)/da = b a^(b-1) -> inf as a -> 0 for 0 < b < 1
+    else:
+        da = b * a ** (b - 1.0)           # d(a^b)/da = b a^(b-1)
+    if not want_db:
+        return out, da, 0.0
+    if a > 0.0:
+        db = out * math.log(a)            # d(a^b)/db = a^b ln a
+    elif a == 0.0:
+        db = 0.0
+    else:
+        db = math.nan
+    return out, da, db
+
+
+class Value:
+    """A scalar in a computation graph: `data`, its gradient `grad`, and how it was made.
+
+    `label` names the node in drawings and error messages. `_op` is the op that made it
+    ("" for a leaf), `_prev` its parents (an ordered tuple) and `_local` the local derivative
+    with respect to each parent, as floats.
+
+        >>> x = Value(3, label="x")
+        >>> x
+        Value(data=3.0, grad=0.0, label='x')
+    """
+
+    __slots__ = ("data", "grad", "label", "_op", "_prev", "_local", "__weakref__")
+
+    def __init__(self, data, label=""):
+        self.data = _number(data, "Value")
+        self.grad = 0.0
+        self.label = label
+        self._op = ""
+        self._prev = ()
+        self._local = ()
+
+    # --- the ops: forward value and local derivative(s) side by side -------------------
+
+    def __add__(self, other):
+        other = other if isinstance(other, Value) else Value(_number(other, "+"))
+        return _node(self.data + other.data, "+", (self, other), (1.0, 1.0))  # d(a+b) = 1, 1
+
+    def __mul__(self, other):
+        other = other if isinstance(other, Value) else Value(_number(other, "*"))
+        return _node(self.data * other.data, "*", (self, other),
+                     (other.data, self.data))                      # d(ab)/da = b, d(ab)/db = a
+
+    def __sub__(self, other):
+        other = other if isinstance(other, Value) else Value(_number(other, "-"))
+        return _node(self.data - other.data, "-", (self, other), (1.0, -1.0))  # d(a-b) = 1, -1
+
+    def __truediv__(self, other):
+        other = other if isinstance(other, Value) else Value(_number(other, "/"))
+        a, b = self.data, other.data
+        if b == 0.0:
+            raise ZeroDivisionError(f"/: division of {a!r}{_where(self)} by zero"
+                                    f"{_where(other)}; keep the divisor away from zero")
+        q = a / b
+        return _node(q, "/", (self, other), (1.0 / b, -q / b))  # d(a/b)/da = 1/b, /db = -a/b^2
+
+    def __neg__(self):
+        return _node(-self.data, "neg", (self,), (-1.0,))          # d(-a)/da = -1
+
+    def __pow__(self, other):
+        if isinstance(other, Value):
+            out, da, db = _pow(self.data, other.data, "**", True)
+            return _node(out, "**", (self, other), (da, db))
+        k = _number(other, "**")
+        out, da, _ = _pow(self.data, k, f"**{_fmt(k)}", False)
+        return _node(out, f"**{_fmt(k)}", (self,), (da,))          # d(a^k)/da = k a^(k-1)
+
+    def __radd__(self, other):                                     # other + self
+        return self + other
+
+    def __rmul__(self, other):                                     # other * self
+        return self * other
+
+    def __rsub__(self, other):                                     # other - self
+        return Value(_number(other, "-")) - self
+
+    def __rtruediv__(self, other):                                 # other / self
+        return Value(_number(other, "/")) / self
+
+    def __rpow__(self, other):                                     # other ** self
+        return Value(_number(other, "**")) ** self
+
+    def tanh(self):
+        t = math.tanh(self.data)
+        return _node(t, "tanh", (self,), (1.0 - t * t,))           # d(tanh z)/dz = 1 - tanh(z)^2
+
+    def sigmoid(self):
+        x = self.data
+        if x >= 0.0:
+            s = 1.0 / (1.0 + math.exp(-x))
+        else:                                                      # no overflow for large -x
+            e = math.exp(x)
+            s = e / (1.0 + e)
+        return _node(s, "sigmoid", (self,), (s * (1.0 - s),))      # dS(z)/dz = S(z)(1 - S(z))
+
+    def relu(self):
+        x = self.data
+        # d relu(z)/dz = 1 for z > 0, else 0 (at the kink z = 0 we take 0, as micrograd/PyTorch)
+        return _node(x if x > 0.0 else 0.0, "relu", (self,), (1.0 if x > 0.0 else 0.0,))
+
+    def exp(self):
+        try:
+            e = math.exp(self.data)
+        except OverflowError:
+            raise OverflowError(f"exp: exp({self.data!r}){_where(self)} overflows a float "
+                                f"(inputs above about 709.78 do); scale the input down") from None
+        return _node(e, "exp", (self,), (e,))                      # d(e^z)/dz = e^z
+
+    def log(self):
+        x = self.data
+        if x <= 0.0:
+            raise ValueError(f"log: log({x!r}){_where(self)} is undefined; log needs a "
+                             f"positive input (clamp it, e.g. with a small epsilon)")
+        return _node(math.log(x), "log", (self,), (1.0 / x,))      # d(ln z)/dz = 1/z
+
+    # --- the graph walk ----------------------------------------------------------------
+
+    def backward(self):
+        """Fill `.grad` of every node this one depends on with d(self)/d(node).
+
+        Leaves accumulate (a second call adds a second gradient, as in PyTorch); the
+        gradients of inner nodes are recomputed from zero on every call.
+        """
+        order = topological_order(self)
+        for v in order:
+            if v._prev:
+                v.grad = 0.0
+        self.grad += 1.0
+        anomaly = _mode.anomaly
+        for v in reversed(order):
+            g = v.grad
+            for p, d in zip(v._prev, v._local):
+                p.grad += d * g
+            if anomaly:
+                _check_backward(v)
+
+    def __repr__(self):
+        label = f", label={self.label!r}" if self.label else ""
+        return f"Value(data={self.data!r}, grad={self.grad!r}{label})"
+
+
+def _fmt(k):
+    return str(int(k)) if k == int(k) and abs(k) < 1e15 else repr(k)
+
+
+def _check_backward(v):
+    for p, d in zip(v._prev, v._local):
+        if not math.isfinite(p.grad):
+            raise FloatingPointError(
+                f"detect_anomaly: the backward pass of {v._op}{_where(v)} (value {v.data!r}, "
+                f"upstream gradient {v.grad!r}, local derivative {d!r}) gave a gradient of "
+                f"{p.grad!r} to its input {p.data!r}{_where(p)}")
+
+
+def topological_order(root):
+    """Every node `root` depends on, parents before children, `root` last.
+
+    Iterative depth-first search in the order of each node's parents, so the order is the
+    same every time for the same graph, and graphs of any depth work. `backward()`, the
+    renderer and the stepper all walk this one order.
+    """
+    order, seen = [], set()
+    stack = [(root, False)]
+    push, pop = stack.append, stack.pop
+    while stack:
+        v, expanded = pop()
+        if expanded:
+            order.append(v)
+        elif v not in seen:
+            seen.add(v)
+            push((v, True))
+            for p in reversed(v._prev):
+                if p not in seen:
+                    push((p, False))
+    return order
+
+
+def weighted_sum(weights, inputs, bias):
+    """One node for `bias + sum(w * x)`: a neuron's pre-activation in a single step.
+
+    It computes the same float as micrograd's chain of `*` and `+` nodes, in the same order,
+    with the local derivatives of each `w` (its `x`) and of each Value `x` (its `w`) stored
+    on the node. Plain-number inputs (a first layer's) are not graph nodes.
+    """
+    if len(weights) != len(inputs):
+        raise ValueError(f"weighted_sum: {len(weights)} weights but {len(inputs)} inputs; "
+                         f"pass one input per weight")
+    s = bias.data
+    parents, local = [], []
+    for w, x in zip(weights, inputs):
+        if isinstance(x, Value):
+            s += w.data * x.data
+            parents += (w, x)
+            local += (x.data, w.data)                              # d(wx)/dw = x, d(wx)/dx = w
+        else:
+            xf = _number(x, "weighted_sum")
+            s += w.data * xf
+            parents.append(w)
+            local.append(xf)
+    parents.append(bias)
+    local.append(1.0)                                              # d/db = 1
+    return _node(s, "Σw·x+b", tuple(parents), tuple(local))
+
+
+@contextmanager
+def no_grad():
+    """Ops inside record no graph: their results are leaves (for evaluation and updates)."""
+    before = _mode.grad_enabled
+    _mode.grad_enabled = False
+    try:
+        yield
+    finally:
+        _mode.grad_enabled = before
+
+
+@contextmanager
+def enable_grad():
+    """Turn graph recording back on inside a `no_grad()` block."""
+    before = _mode.grad_enabled
+    _mode.grad_enabled = True
+    try:
+        yield
+    finally:
+        _mode.grad_enabled = before
+
+
+def is_grad_enabled():
+    """True when ops record the graph (outside `no_grad()`)."""
+    return _mode.grad_enabled
+
+
+@contextmanager
+def detect_anomaly():
+    """Raise `FloatingPointError` at the first non-finite value an op or backward() makes.
+
+        >>> x = Value(float("inf"), label="x")
+        >>> with detect_anomaly():
+        ...     x - x
+        Traceback (most recent call last):
+        ...
+        FloatingPointError: detect_anomaly: the forward pass of - on (inf (node 'x'), inf (node 'x')) produced nan
+    """
+    before = _mode.anomaly
+    _mode.anomaly = True
+    try:
+        yield
+    finally:
+        _mode.anomaly = before

@@ -1,0 +1,77 @@
+"""The main job: learn XOR with a small network and report it.
+
+    >>> result = train_xor(seed=0)
+    >>> result.learned, [round(p) for p in result.predictions]
+    (True, [0, 1, 1, 0])
+"""
+
+import random
+from dataclasses import dataclass, field
+
+from .engine import Value, no_grad
+from .losses import binary_cross_entropy
+from .nn import MLP
+from .optim import SGD
+
+__all__ = ["XOR_INPUTS", "XOR_TARGETS", "XORResult", "make_xor_model", "train_xor"]
+
+XOR_INPUTS = [[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]]
+XOR_TARGETS = [0.0, 1.0, 1.0, 0.0]
+
+
+@dataclass
+class XORResult:
+    model: MLP
+    epochs: int
+    lr: float
+    seed: int
+    losses: list = field(default_factory=list)      # the loss before each update
+    predictions: list = field(default_factory=list)
+    loss: float = float("nan")                      # the loss of the final predictions
+
+    @property
+    def learned(self):
+        """Every output within 0.5 of its target: rounding gives XOR."""
+        return all(abs(p - t) < 0.5 for p, t in zip(self.predictions, XOR_TARGETS))
+
+
+def make_xor_model(hidden=4, seed=0):
+    """2 inputs, `hidden` tanh units, one sigmoid output; weights from `random.Random(seed)`
+    drawn through the global `random` as micrograd does, so the same seed gives the same net."""
+    state = random.getstate()
+    random.seed(seed)
+    try:
+        return MLP(2, [hidden, 1], activations=["tanh", "sigmoid"])
+    finally:
+        random.setstate(state)
+
+
+def _loss(model):
+    outputs = [model(x) for x in XOR_INPUTS]
+    loss = sum(binary_cross_entropy(o, t) for o, t in zip(outputs, XOR_TARGETS)) / len(outputs)
+    return loss, outputs
+
+
+def train_xor(hidden=4, epochs=1000, lr=0.5, seed=0, model=None, callback=None):
+    """Full-batch SGD on the four XOR points with mean binary cross-entropy.
+
+    `callback(epoch, loss)` is called after every update (for progress bars and plots).
+    Pass `model` to continue training one you have (e.g. loaded from a file).
+    """
+    if model is None:
+        model = make_xor_model(hidden, seed)
+    opt = SGD(model.parameters(), lr=lr)
+    result = XORResult(model=model, epochs=epochs, lr=lr, seed=seed)
+    for epoch in range(epochs):
+        loss, _ = _loss(model)
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        result.losses.append(loss.data)
+        if callback is not None:
+            callback(epoch + 1, loss.data)
+    with no_grad():
+        loss, outputs = _loss(model)
+    result.predictions = [o.data for o in outputs]
+    result.loss = loss.data
+    return result

@@ -1,8 +1,8 @@
 """Loss functions on `Value`s: one prediction and one target each, except `mse`.
 
     >>> from autograd_xor import Value
-    >>> half_squared_error(Value(0.42), 1.0).data      # the seed's e = (y - f)^2 / 2
-    0.16820000000000002
+    >>> round(half_squared_error(Value(0.42), 1.0).data, 4)   # the seed's e = (y - f)^2 / 2
+    0.1682
 """
 
 import math

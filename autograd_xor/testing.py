@@ -1,0 +1,129 @@
+"""Hypothesis strategies for property-testing gradients (needs the `testing` extra).
+
+`expressions(n)` draws random expression trees over `n` variables, built as data with
+`st.recursive`, and every op is applied in a form that is defined and differentiable for
+every real input (e.g. `log(1 + a^2)`, `a / (1 + b^2)`), so no draw has to be thrown away for
+leaving a domain. Each drawn `Expression` is a function of `n` Values that prints as a formula.
+
+    >>> from hypothesis import given
+    >>> from autograd_xor import gradcheck
+    >>> @given(expressions(2), points(2))
+    ... def test_gradients(f, xs):
+    ...     if kink_margin(f, xs) > 1e-3:          # finite differences need distance from a kink
+    ...         assert gradcheck(f, xs, atol=1e-4, rtol=1e-3)
+    >>> test_gradients()
+"""
+
+from hypothesis import strategies as st
+
+from .engine import Value, topological_order
+
+__all__ = ["Expression", "expressions", "points", "kink_margin", "UNARY", "BINARY"]
+
+# name -> (how the op is applied, how it prints). Domains are made safe by construction.
+UNARY = {
+    "neg": (lambda a: -a, "-({})"),
+    "tanh": (lambda a: a.tanh(), "tanh({})"),
+    "sigmoid": (lambda a: a.sigmoid(), "sigmoid({})"),
+    "relu": (lambda a: a.relu(), "relu({})"),
+    "exp": (lambda a: a.tanh().exp(), "exp(tanh({}))"),
+    "log": (lambda a: (1 + a * a).log(), "log(1 + ({})**2)"),
+    "square": (lambda a: a ** 2, "({})**2"),
+    "cube": (lambda a: a.tanh() ** 3, "tanh({})**3"),
+    "sqrt": (lambda a: (1 + a * a) ** 0.5, "(1 + ({})**2)**0.5"),
+    "rpow": (lambda a: 2 ** a.tanh(), "2**tanh({})"),
+}
+BINARY = {
+    "+": (lambda a, b: a + b, "({} + {})"),
+    "-": (lambda a, b: a - b, "({} - {})"),
+    "*": (lambda a, b: a * b, "({} * {})"),
+    "/": (lambda a, b: a / (1 + b * b), "({} / (1 + ({})**2))"),
+    "**": (lambda a, b: (1 + a.sigmoid()) ** b.tanh(), "(1 + sigmoid({}))**tanh({})"),
+}
+
+
+class Expression:
+    """A function of `n_vars` Values given as a tree of tuples:
+    `("x", i)`, `("c", number)`, `(unary_name, child)` or `(binary_name, left, right)`."""
+
+    def __init__(self, tree, n_vars):
+        self.tree, self.n_vars = tree, n_vars
+
+    def __call__(self, *xs):
+        if len(xs) != self.n_vars:
+            raise ValueError(f"{self}: expected {self.n_vars} inputs, got {len(xs)}")
+        xs = [x if isinstance(x, Value) else Value(x) for x in xs]
+        return _build(self.tree, xs)
+
+    def __repr__(self):
+        return _show(self.tree)
+
+
+def _build(tree, xs):
+    kind = tree[0]
+    if kind == "x":
+        return xs[tree[1]]
+    if kind == "c":
+        return Value(tree[1])
+    if kind in UNARY:
+        return UNARY[kind][0](_build(tree[1], xs))
+    return BINARY[kind][0](_build(tree[1], xs), _build(tree[2], xs))
+
+
+def _show(tree):
+    kind = tree[0]
+    if kind == "x":
+        return f"x{tree[1]}"
+    if kind == "c":
+        return repr(tree[1])
+    if kind in UNARY:
+        return UNARY[kind][1].format(_show(tree[1]))
+    return BINARY[kind][1].format(_show(tree[1]), _show(tree[2]))
+
+
+def _finite(lo, hi):
+    return st.floats(lo, hi, allow_nan=False, allow_infinity=False)
+
+
+@st.composite
+def _with_var(draw, n_vars, trees):
+    """Make sure variable 0..n-1 appear: add each missing one into the tree."""
+    tree = draw(trees)
+    used = set()
+    stack = [tree]
+    while stack:
+        t = stack.pop()
+        if t[0] == "x":
+            used.add(t[1])
+        elif t[0] != "c":
+            stack.extend(t[1:])
+    for i in range(n_vars):
+        if i not in used:
+            tree = ("+", tree, ("x", i))
+    return Expression(tree, n_vars)
+
+
+def expressions(n_vars=2, max_leaves=10):
+    """A strategy of `Expression`s in which every one of the `n_vars` variables appears."""
+    leaves = st.one_of(st.tuples(st.just("x"), st.integers(0, n_vars - 1)),
+                       st.tuples(st.just("c"), _finite(-2, 2)))
+    trees = st.recursive(
+        leaves,
+        lambda children: st.one_of(
+            st.tuples(st.sampled_from(sorted(UNARY)), children),
+            st.tuples(st.sampled_from(sorted(BINARY)), children, children)),
+        max_leaves=max_leaves)
+    return _with_var(n_vars, trees)
+
+
+def points(n_vars=2, lo=-2.0, hi=2.0):
+    """A strategy of input points: lists of `n_vars` finite floats in [lo, hi]."""
+    return st.lists(_finite(lo, hi), min_size=n_vars, max_size=n_vars)
+
+
+def kink_margin(f, xs):
+    """How far the input of every `relu` in `f(*xs)` is from its kink at 0 (inf if none).
+    Finite differences are only meaningful when this is larger than the step."""
+    root = f(*xs)
+    return min((abs(v._prev[0].data) for v in topological_order(root) if v._op == "relu"),
+               default=float("inf"))

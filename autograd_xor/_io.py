@@ -19,7 +19,10 @@ def write_output(path, data):
     path = os.fspath(path)
     folder = os.path.dirname(os.path.abspath(path))
     mode = "wb" if isinstance(data, bytes) else "w"
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=folder)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=folder)
+    except OSError as e:                     # report the file asked for, not the temp file
+        raise OSError(e.errno, e.strerror, path) from None
     try:
         with os.fdopen(fd, mode) as f:
             f.write(data)

@@ -72,10 +72,10 @@ def _pow(a, b, op, want_db):
     Conventions (PyTorch's): d/da at a == 0 with 0 < b < 1 is +inf; d/db is 0 where a == 0 and
     b >= 0; d/db is nan for a negative base, where a ** b is only defined for integer b.
     """
-    if a == 0.0 and b < 0.0:
+    if a == 0.0 and b < 0.0 and b != -math.inf:
         raise ZeroDivisionError(f"{op}: 0.0 ** {b!r} is a division by zero; keep the base away "
                                 f"from zero or use a non-negative exponent")
-    if a < 0.0 and b != int(b):
+    if a < 0.0 and a != -math.inf and math.isfinite(b) and not b.is_integer():
         raise ValueError(f"{op}: a negative base {a!r} to the fractional power {b!r} is not a "
                          f"real number; use an integer exponent or a positive base")
     try:
@@ -87,7 +87,10 @@ def _pow(a, b, op, want_db):
     elif a == 0.0 and b < 1.0:
         da = math.inf                     # d(a^b)/da = b a^(b-1) -> inf as a -> 0 for 0 < b < 1
     else:
-        da = b * a ** (b - 1.0)           # d(a^b)/da = b a^(b-1)
+        try:
+            da = b * a ** (b - 1.0)       # d(a^b)/da = b a^(b-1)
+        except OverflowError:             # the result fits a float, its slope does not
+            da = math.copysign(math.inf, b * (1.0 if a > 0.0 or (b - 1.0) % 2 == 0 else -1.0))
     if not want_db:
         return out, da, 0.0
     if a > 0.0:
@@ -187,7 +190,7 @@ class Value:
     def relu(self):
         x = self.data
         # d relu(z)/dz = 1 for z > 0, else 0 (at the kink z = 0 we take 0, as micrograd/PyTorch)
-        return _node(x if x > 0.0 else 0.0, "relu", (self,), (1.0 if x > 0.0 else 0.0,))
+        return _node(0.0 if x < 0.0 else x, "relu", (self,), (1.0 if x > 0.0 else 0.0,))
 
     def exp(self):
         try:
@@ -231,7 +234,7 @@ class Value:
 
 
 def _fmt(k):
-    return str(int(k)) if k == int(k) and abs(k) < 1e15 else repr(k)
+    return str(int(k)) if k.is_integer() and abs(k) < 1e15 else repr(k)
 
 
 def _check_backward(v):

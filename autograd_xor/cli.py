@@ -173,8 +173,15 @@ def _run_train(args):
 
 # --- the command ------------------------------------------------------------------------
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line (and exit status 2), not the whole usage."""
+
+    def error(self, message):
+        self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
+
+
 def build_parser():
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="autograd-xor",
         description="A scalar autodiff engine for learning backpropagation: train XOR, "
                     "walk through worked examples, draw computation graphs.")

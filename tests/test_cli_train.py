@@ -65,6 +65,7 @@ def test_bad_command_lines_exit_2_without_traceback(args, message):
     r = run(*args)
     assert r.returncode == 2
     assert message in r.stderr and "Traceback" not in r.stderr
+    assert len(r.stderr.strip().splitlines()) == 1 and r.stdout == ""
 
 
 def test_save_and_load_round_trip(tmp_path):

@@ -15,6 +15,9 @@ from .losses import (binary_cross_entropy, binary_cross_entropy_with_logits,
                      half_squared_error, hinge, mse, squared_error)
 from .nn import MLP, Layer, Module, Neuron
 from .optim import SGD
+# Drawing and stepping import graphviz/ipywidgets only when a drawing or widget is made.
+from .render import draw_dot, draw_network, to_dot
+from .stepping import step
 
 __version__ = "0.1.0"
 
@@ -25,4 +28,5 @@ __all__ = [
     "Module", "Neuron", "Layer", "MLP", "SGD",
     "squared_error", "half_squared_error", "mse", "binary_cross_entropy",
     "binary_cross_entropy_with_logits", "hinge",
+    "draw_dot", "draw_network", "to_dot", "step",
 ]

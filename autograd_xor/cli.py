@@ -187,6 +187,8 @@ def build_parser():
                     "walk through worked examples, draw computation graphs.")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     _add_train(sub)
+    from .render_cli import add_graph_parser
+    add_graph_parser(sub)
     return parser
 
 

@@ -1,0 +1,94 @@
+"""`autograd-xor graph`: draw a worked example's graph to a file (or stdout).
+
+    autograd-xor graph NAME --out FILE [--view ops|network] [--format svg|png|dot]
+
+`--view ops` (the default) draws the example's computation graph after one backward pass,
+every node with its label, value and gradient; `--view network` draws the example's network
+with each weight edge coloured by the sign of its adjustment. Without `--format`, the format
+comes from the file's suffix (.svg, .png, .dot or .gv), else SVG. `--out -` writes to stdout.
+DOT text needs no Graphviz; SVG and PNG need the `dot` program, and without it the command
+says how to install it and writes nothing.
+"""
+
+import os
+
+from ._io import write_output
+from .render import DotNotFoundError
+
+FORMATS = ("svg", "png", "dot")
+_SUFFIX = {".svg": "svg", ".png": "png", ".dot": "dot", ".gv": "dot"}
+
+
+def add_graph_parser(sub):
+    """Register the `graph` subcommand on `build_parser()`'s subparsers."""
+    p = sub.add_parser("graph", help="draw a worked example's graph as SVG, PNG or DOT",
+                       description="Draw a worked example after one backward pass: its "
+                                   "computation graph (values, gradients, ops) or its "
+                                   "network (weights coloured by the sign of -grad).")
+    p.add_argument("name", metavar="NAME", help="the worked example, e.g. gf")
+    p.add_argument("--out", metavar="FILE", required=True, help="where to write ('-' for "
+                   "standard output)")
+    p.add_argument("--view", choices=("ops", "network"), default="ops",
+                   help="ops: the computation graph (default); network: neurons and weights")
+    p.add_argument("--format", choices=FORMATS, default=None,
+                   help="svg, png or dot (default: from the --out suffix, else svg)")
+    p.set_defaults(run=run_graph)
+
+
+def _example(name):
+    from .cli import CLIError
+    try:
+        from . import examples
+    except ImportError:
+        raise CLIError("the worked examples (autograd_xor.examples) are not available in "
+                       "this installation") from None
+    try:
+        return examples.get(name)
+    except (KeyError, ValueError, LookupError) as e:
+        msg = e.args[0] if e.args else str(e)
+        raise CLIError(f"graph: {msg}") from None
+
+
+def _format(args):
+    if args.format:
+        return args.format
+    suffix = os.path.splitext(args.out)[1].lower() if args.out != "-" else ""
+    return _SUFFIX.get(suffix, "svg")
+
+
+def run_graph(args):
+    from .cli import CLIError
+    from . import render
+    fmt = _format(args)
+    example = _example(args.name)
+    try:
+        if args.view == "network":
+            model = example.network()
+            if model is None:
+                raise CLIError(f"graph: the example {args.name!r} has no network to draw; "
+                               f"use --view ops")
+            options = _network_options(example)
+            if fmt == "dot":
+                data = render.network_to_dot(model, **options)
+            else:
+                data = render.draw_network(model, format=fmt, **options).pipe()
+        else:
+            root = example.graph()
+            if fmt == "dot":
+                data = render.to_dot(root)
+            else:
+                data = render.draw_dot(root, format=fmt).pipe()
+    except (DotNotFoundError, ImportError) as e:
+        raise CLIError(str(e)) from None
+    write_output(args.out, data.decode("utf-8") if fmt == "svg" else data)
+    return 0
+
+
+def _network_options(example):
+    """Names the example may give its network's inputs, neurons and outputs."""
+    options = {}
+    for key in ("input_labels", "neuron_labels", "output_labels"):
+        value = getattr(example, key, None)
+        if value is not None:
+            options[key] = value
+    return options

@@ -1,7 +1,7 @@
 """The `autograd-xor` command.
 
     autograd-xor train [--seed N] [--epochs N] [--lr X] [--hidden N] [--json]
-                       [--save FILE] [--load FILE]
+                       [--save FILE] [--load FILE] [--plot FILE.png] [--graph FILE.svg]
 
 Errors in the command line or in files print one line and exit with status 2; `train` exits
 with status 1 when the network did not learn XOR.
@@ -69,6 +69,10 @@ def _add_train(sub):
     p.add_argument("--json", action="store_true", help="print the result as JSON")
     p.add_argument("--save", metavar="FILE", help="write the trained model as JSON")
     p.add_argument("--load", metavar="FILE", help="start from a model saved with --save")
+    p.add_argument("--plot", metavar="FILE.png", help="draw the loss curve and the learned "
+                   "decision boundary (.png, .svg or .pdf; needs the plot extra)")
+    p.add_argument("--graph", metavar="FILE.svg", help="draw the trained network with its "
+                   "weights (.svg, .png or .dot; needs the render extra and Graphviz)")
     p.set_defaults(run=_run_train)
 
 
@@ -123,7 +127,22 @@ def model_json(model):
     }, indent=1) + "\n"
 
 
+def _check_pictures(args):
+    """Fail before training when --plot or --graph could not be written."""
+    from . import plotting
+    for option, path, check in (("--plot", args.plot, plotting.check_plot_path),
+                                ("--graph", args.graph, plotting.check_graph_path)):
+        if path == "-":
+            raise CLIError(f"{option} writes an image: give a file name, not '-'")
+        if path:
+            try:
+                check(path)
+            except (ImportError, ValueError, RuntimeError) as e:
+                raise CLIError(f"{option}: {e}") from None
+
+
 def _run_train(args):
+    _check_pictures(args)
     model = None
     if args.load:
         model = load_model(args.load)
@@ -144,6 +163,12 @@ def _run_train(args):
                        model=model, callback=bar)
     if args.save:
         write_output(args.save, model_json(result.model))
+    if args.plot or args.graph:
+        from .plotting import plot_training, write_network
+        if args.plot:
+            plot_training(result, args.plot)
+        if args.graph:
+            write_network(result.model, args.graph)
     if args.json:
         print(json.dumps({
             "learned": result.learned, "epochs": result.epochs, "lr": result.lr,
@@ -159,6 +184,9 @@ def _run_train(args):
         print(f"\nfinal loss (mean binary cross-entropy): {result.loss:.6f}")
         if args.save:
             print(f"model saved to {args.save}")
+        for what, path in (("plot", args.plot), ("network figure", args.graph)):
+            if path:
+                print(f"{what} saved to {path}")
     if not result.learned:
         wrong = [f"{x} -> {p:.3f} (want {t:.0f})"
                  for x, t, p in zip(XOR_INPUTS, XOR_TARGETS, result.predictions)

@@ -1,0 +1,181 @@
+"""Pictures of a training run: the loss curve and the learned XOR decision boundary.
+
+The numbers behind the picture need nothing but the engine; drawing it needs matplotlib (the
+`plot` extra: `pip install 'autograd_xor[plot]'`). Figures are drawn with matplotlib's Agg
+canvas, never `pyplot`, so no window opens and no global state changes, and the file is
+written atomically.
+
+    >>> from autograd_xor.xor import train_xor
+    >>> result = train_xor(seed=0)
+    >>> xs, ys, grid = decision_grid(result.model, n=2, lo=0.0, hi=1.0)
+    >>> xs
+    [0.0, 1.0]
+    >>> [[round(out) for out in row] for row in grid]     # rows are x2 = 0, then x2 = 1
+    [[0, 1], [1, 0]]
+"""
+
+import io
+import os
+
+from ._io import write_output
+from .engine import no_grad
+
+__all__ = ["MissingExtraError", "decision_grid", "training_figure", "plot_training",
+           "check_plot_path", "write_network", "check_graph_path", "FORMATS", "GRAPH_FORMATS"]
+
+FORMATS = ("png", "svg", "pdf")
+
+
+class MissingExtraError(ImportError):
+    """An optional dependency is not installed; the message names the extra to install."""
+
+
+def _matplotlib():
+    try:
+        from matplotlib.figure import Figure
+    except ImportError:
+        raise MissingExtraError(
+            "plotting needs matplotlib, which is not installed; install the plot extra: "
+            "pip install 'autograd_xor[plot]'") from None
+    return Figure
+
+
+def decision_grid(model, n=61, lo=-0.5, hi=1.5):
+    """The model's output on an n-by-n grid over [lo, hi]^2: `(xs, ys, grid)` with
+    `grid[j][i] = model([xs[i], ys[j]])`, computed without recording a graph.
+
+        >>> from autograd_xor import MLP
+        >>> net = MLP(2, [1], activations=["linear"], weights=[[[1.0, 10.0]]], biases=[[0.0]])
+        >>> decision_grid(net, n=2, lo=0.0, hi=1.0)[2]
+        [[0.0, 1.0], [10.0, 11.0]]
+    """
+    if isinstance(n, bool) or not isinstance(n, int) or n < 2:
+        raise ValueError(f"decision_grid: n (points per side) must be an int of at least 2, "
+                         f"got {n!r}")
+    if not lo < hi:
+        raise ValueError(f"decision_grid: needs lo < hi, got lo={lo!r}, hi={hi!r}")
+    step = (hi - lo) / (n - 1)
+    xs = [lo + i * step for i in range(n)]
+    with no_grad():
+        grid = [[model([x, y]).data for x in xs] for y in xs]
+    return xs, list(xs), grid
+
+
+def training_figure(result, title=None):
+    """A matplotlib `Figure`: the loss per epoch (left) and the model's output over the plane
+    with the four XOR points and the 0.5 contour, where the decision flips (right).
+
+    `result` is what `train_xor` returns (its `.losses`, `.model`, `.predictions`).
+    """
+    from .xor import XOR_INPUTS, XOR_TARGETS
+
+    Figure = _matplotlib()
+    fig = Figure(figsize=(10, 4.2), layout="constrained")
+    loss_ax, plane_ax = fig.subplots(1, 2)
+
+    epochs = range(1, len(result.losses) + 1)
+    loss_ax.plot(list(epochs), result.losses, color="#1f77b4")
+    if result.losses and min(result.losses) > 0:
+        loss_ax.set_yscale("log")
+    loss_ax.set_xlabel("epoch")
+    loss_ax.set_ylabel("mean binary cross-entropy")
+    loss_ax.set_title("loss before each update")
+    loss_ax.grid(True, alpha=0.3)
+
+    xs, ys, grid = decision_grid(result.model)
+    filled = plane_ax.contourf(xs, ys, grid, levels=20, cmap="RdBu_r", vmin=0.0, vmax=1.0)
+    plane_ax.contour(xs, ys, grid, levels=[0.5], colors="black", linewidths=1.5)
+    fig.colorbar(filled, ax=plane_ax, label="network output")
+    for (x1, x2), t, p in zip(XOR_INPUTS, XOR_TARGETS, result.predictions):
+        first = (x1, x2) in ((0.0, 0.0), (0.0, 1.0))        # one legend entry per target
+        plane_ax.scatter([x1], [x2], s=120, marker="o" if t else "s",
+                         c="white" if t else "black", edgecolors="black", zorder=3,
+                         label=f"target {t:.0f}" if first else None)
+        plane_ax.annotate(f"{p:.2f}", (x1, x2), textcoords="offset points", xytext=(8, 8))
+    plane_ax.legend(loc="upper center", fontsize="small", framealpha=0.9)
+    plane_ax.set_xlabel("x1")
+    plane_ax.set_ylabel("x2")
+    plane_ax.set_aspect("equal")
+    plane_ax.set_title("learned decision boundary (output = 0.5)")
+    fig.suptitle(title or f"XOR, seed {result.seed}, lr {result.lr}, {result.epochs} epochs")
+    return fig
+
+
+def _format(path):
+    if str(path) == "-":
+        return "png"
+    ext = os.path.splitext(os.fspath(path))[1].lower().lstrip(".")
+    if ext not in FORMATS:
+        raise ValueError(f"cannot tell the image format of {os.fspath(path)!r}; end the "
+                         f"file name with one of " + ", ".join("." + f for f in FORMATS))
+    return ext
+
+
+def plot_training(result, path, title=None):
+    """Draw `training_figure(result)` into `path` (.png, .svg or .pdf; '-' for PNG on
+    standard output). The file appears whole or not at all."""
+    fmt = _format(path)
+    fig = training_figure(result, title)
+    buf = io.BytesIO()
+    # no dates or versions in the file, so the same run gives the same bytes
+    no_stamp = {"png": {"Software": None}, "svg": {"Date": None, "Creator": None},
+                "pdf": {"CreationDate": None, "Creator": None, "Producer": None}}[fmt]
+    fig.savefig(buf, format=fmt, dpi=120, metadata=no_stamp)
+    write_output(path, buf.getvalue())
+
+
+def check_plot_path(path):
+    """Raise now, before any training, if `plot_training` could not write `path`: an unknown
+    image format (`ValueError`) or no matplotlib (`MissingExtraError`)."""
+    _format(path)
+    _matplotlib()
+
+
+# --- the network figure: the trained weights drawn by autograd_xor.render ----------------
+
+GRAPH_FORMATS = ("svg", "png", "dot")
+
+
+def _graph_format(path):
+    ext = "svg" if str(path) == "-" else os.path.splitext(os.fspath(path))[1].lower()[1:]
+    if ext not in GRAPH_FORMATS:
+        raise ValueError(f"cannot tell the drawing format of {os.fspath(path)!r}; end the file "
+                         f"name with one of " + ", ".join("." + f for f in GRAPH_FORMATS))
+    return ext
+
+
+def check_graph_path(path):
+    """Raise now, before any training, if `write_network` could not write `path`: an unknown
+    format (`ValueError`), no graphviz package (`MissingExtraError`) or, for SVG and PNG, no
+    Graphviz `dot` program (`autograd_xor.render.DotNotFoundError`)."""
+    import shutil
+
+    from .render import INSTALL_GRAPHVIZ, DotNotFoundError
+    fmt = _graph_format(path)
+    if fmt == "dot":
+        return
+    try:
+        import graphviz  # noqa: F401
+    except ImportError:
+        raise MissingExtraError(
+            "drawing the network needs the graphviz package, which is not installed; install "
+            "the render extra: pip install 'autograd_xor[render]' (and the Graphviz dot "
+            f"program: {INSTALL_GRAPHVIZ})") from None
+    if shutil.which("dot") is None:
+        raise DotNotFoundError(fmt)
+
+
+def write_network(model, path):
+    """Write the network figure of `model` (`autograd_xor.render.draw_network`: inputs,
+    neurons, every weight on its edge) to `path` as .svg, .png or .dot ('-': SVG on standard
+    output), atomically."""
+    from .render import draw_network, network_to_dot, render
+    fmt = _graph_format(path)
+    # the weights as trained; the last step's gradients are tiny and would only distract
+    if fmt == "dot":
+        data = network_to_dot(model, show_labels=False, show_grad=False).encode("utf-8")
+    else:
+        check_graph_path(path)
+        drawing = draw_network(model, show_labels=False, show_grad=False, format=fmt)
+        data = render(drawing, format=fmt)
+    write_output(path, data)

@@ -15,6 +15,7 @@ import sys
 from ._io import write_output
 from .nn import MLP
 from .xor import XOR_INPUTS, XOR_TARGETS, train_xor
+from .examples.cli import add_walkthrough_parser
 
 MODEL_FORMAT = "autograd_xor.mlp"
 
@@ -215,6 +216,7 @@ def build_parser():
                     "walk through worked examples, draw computation graphs.")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     _add_train(sub)
+    add_walkthrough_parser(sub)
     from .render_cli import add_graph_parser
     add_graph_parser(sub)
     return parser

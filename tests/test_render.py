@@ -29,10 +29,11 @@ def small_graph():
 
 
 def gf_network():
-    """The seed's G/F network after one backward pass of the half squared error."""
+    """The seed's G/F network after one backward pass of the half squared error, with the
+    book's names (w_xg0 and w_gf0 are the biases)."""
     net = MLP(2, [1, 1], activations=["tanh", "sigmoid"], weights=[[[0.6, -0.1]], [[0.5]]],
               biases=[[0.3], [-0.2]])
-    for p, name in zip(net.parameters(), ["w_xg0", "w_xg1", "b_g", "w_gf0", "b_f"]):
+    for p, name in zip(net.parameters(), ["w_xg1", "w_xg2", "w_xg0", "w_gf1", "w_gf0"]):
         p.label = name
     loss = half_squared_error(net([-0.9, 0.1]), 1.0)
     loss.backward()
@@ -203,8 +204,8 @@ def test_network_layout_labels_and_values():
     assert pairs == [("x0", "l0n0"), ("x1", "l0n0"), ("b0", "l0n0"), ("l0n0", "l1n0"),
                      ("b1", "l1n0")]
     labels = [at["label"].split("\\n")[0] for _, _, at in weight_edges(text)]
-    assert labels == ["w_xg0 = 0.6000", "w_xg1 = -0.1000", "b_g = 0.3000", "w_gf0 = 0.5000",
-                      "b_f = -0.2000"]
+    assert labels == ["w_xg1 = 0.6000", "w_xg2 = -0.1000", "w_xg0 = 0.3000", "w_gf1 = 0.5000",
+                      "w_gf0 = -0.2000"]
     bare = network_to_dot(net, show_labels=False)
     assert [at["label"].split("\\n")[0] for _, _, at in weight_edges(bare)] == \
         ["0.6000", "-0.1000", "0.3000", "0.5000", "-0.2000"]
@@ -221,11 +222,11 @@ def test_network_edges_follow_sign_and_size_of_minus_grad():
         assert at["color"] == want, (p.label, p.grad, at)
         assert float(at["penwidth"]) == pytest.approx(1 + 4 * abs(p.grad) / biggest, abs=0.01)
         assert f"-grad {-p.grad:+.4f}" in at["label"]
-    # the seed's G/F pass: w_xg0 and w_gf0 go down, the rest up
+    # the seed's G/F pass: w_xg1 and w_gf1 go down, the rest up
     assert [at["color"] for _, _, at in edges] == [DECREASE, INCREASE, INCREASE, DECREASE,
                                                    INCREASE]
     widths = [float(at["penwidth"]) for _, _, at in edges]
-    assert max(widths) == 5.0 and widths.index(5.0) == 4     # b_f has the largest gradient
+    assert max(widths) == 5.0 and widths.index(5.0) == 4     # w_gf0 has the largest gradient
 
 
 def test_network_colours_from_set_gradients_including_zero():
@@ -297,7 +298,7 @@ def test_network_svg_edges_carry_the_colours_and_widths():
                                        (INCREASE, "2.88"), (DECREASE, "1.98"),
                                        (INCREASE, "5")])
     texts = svg_texts(svg)
-    assert "w_xg0 = 0.6000" in texts and "tanh" in texts and "sigmoid" in texts
+    assert "w_xg1 = 0.6000" in texts and "tanh" in texts and "sigmoid" in texts
 
 
 @pytest.mark.needs_dot

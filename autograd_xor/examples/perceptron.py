@@ -1,0 +1,106 @@
+"""Seed 002: one weight, no bias, a = i·w and C = (a − y)², trained by gradient descent.
+
+With i = 1.5, y = 0.5, w = 0.8 and r = 0.1 the output is a = 1.2, the first update takes
+w to 0.59, and the updates w ← w − r·dC/dw converge to 1/3 (where a = y).
+
+    >>> r = run()
+    >>> r["figures"]["a"]["rounded"], r["figures"]["w1"]["rounded"], r["figures"]["limit"]["rounded"]
+    ('1.2', '0.59', '0.3333')
+"""
+
+from ..engine import Value
+from ..nn import Neuron
+from ._base import FIGURE_HEADERS, Example, figure, figure_rows, fmt, table
+
+__all__ = ["I", "Y", "W0", "R", "build", "run", "render", "graph", "network", "EXAMPLE"]
+
+I, Y, W0, R = 1.5, 0.5, 0.8, 0.1
+STEPS = 20      # enough for w to round to the book's 0.3333
+
+
+def build(w=W0):
+    """The one-weight network at weight `w` after one forward and backward pass.
+
+    Returns `(neuron, nodes)`: a linear `Neuron(1)` whose bias is fixed at 0 (the seed's
+    network has no bias; it is never updated), and the book's names i, w, y, a, C.
+    """
+    neuron = Neuron(1, activation="linear", weights=[w], bias=0.0)
+    neuron.w[0].label, neuron.b.label = "w", "b (fixed at 0)"
+    i, y = Value(I, label="i"), Value(Y, label="y")
+    a = neuron([i])                       # a = i·w (+ the bias, 0)
+    C = (a - y) ** 2
+    a.label, C.label = "a", "C"
+    C.backward()
+    return neuron, {"i": i, "w": neuron.w[0], "y": y, "a": a, "C": C}
+
+
+def run(steps=STEPS):
+    """`steps` updates w ← w − r·dC/dw from w = 0.8, dC/dw from the engine."""
+    if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
+        raise ValueError(f"perceptron: --steps must be a whole number of at least 1, "
+                         f"got {steps!r}")
+    w = W0
+    sequence = []
+    for k in range(steps):
+        _, n = build(w)
+        grad = n["w"].grad
+        new = w - R * grad
+        sequence.append({"step": k + 1, "w": w, "a": n["a"].data, "C": n["C"].data,
+                         "dC/dw": grad, "new w": new})
+        w = new
+    first = sequence[0]
+    return {
+        "name": "perceptron", "seed": EXAMPLE.seed,
+        "inputs": {"i": I, "y": Y, "w": W0, "r": R, "steps": steps},
+        "values": {"a": first["a"], "C": first["C"], "dC/dw": first["dC/dw"],
+                   "w1": first["new w"], "final w": w, "limit": Y / I},
+        "figures": {"a": figure(first["a"], "1.2"), "w1": figure(first["new w"], "0.59"),
+                    "limit": figure(w, "0.3333")},
+        "sequence": sequence,
+    }
+
+
+def render(result):
+    v, f = result["values"], result["figures"]
+    n = result["inputs"]["steps"]
+    out = [
+        "Seed 002: one weight, no bias: a = i·w, C = (a − y)²",
+        f"  i = {I}, y = {Y}, w = {W0}, learning rate r = {R}",
+        "",
+        "FORWARD AND BACKWARD PASS at w = 0.8",
+        table(FIGURE_HEADERS, figure_rows(f, ["a"], {"a": "i·w"})
+              + [["C", fmt(v["C"]), "", "", "(a − y)²"],
+                 ["dC/dw", fmt(v["dC/dw"]), "", "", "from C.backward(): dC/da · da/dw "
+                                                     "= 2(a − y) · i"]]),
+        "",
+        "FIRST UPDATE  w1 = w0 − r · dC/dw",
+        table(FIGURE_HEADERS, figure_rows(f, ["w1"])),
+        "",
+        f"THE SEQUENCE ({n} updates; the book's table of them is an image we do not have)",
+        table(["step", "w", "a", "C", "dC/dw", "new w"],
+              [[s["step"], fmt(s["w"]), f"{s['a']:.6f}", f"{s['C']:.3e}",
+                f"{s['dC/dw']:.6f}", fmt(s["new w"])] for s in result["sequence"]]),
+        "",
+        f"after {n} updates (the book: 'particularly to 0.3333…'):",
+        table(FIGURE_HEADERS, figure_rows(f, ["limit"], {"limit": f"y / i = {fmt(v['limit'])}"
+                                                         " is where a = y"})),
+        "  each update multiplies w − 1/3 by 1 − 2·r·i² = 0.55, so w approaches 1/3 "
+        "geometrically",
+    ]
+    return "\n".join(out)
+
+
+def graph():
+    """C after one backward() at w = 0.8, nodes labelled i, w, y, a, C."""
+    return build()[1]["C"]
+
+
+def network():
+    """The one-weight linear neuron at w = 0.8, `.grad` filled by one backward()."""
+    return build()[0]
+
+
+EXAMPLE = Example(
+    name="perceptron", title="one weight, C = (a − y)²: 0.8 -> 0.59 -> ... -> 0.3333",
+    seed="002_37752c1349826d31.txt", run=run, render=render, graph=graph, network=network,
+    options={"steps": STEPS})

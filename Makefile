@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: demo test dot clean
+.PHONY: demo test dot clean docs serve-docs
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,17 @@ demo: $(VENV)/.installed
 
 test: $(VENV)/.installed-test dot
 	$(BIN)/python -m pytest -q
+
+$(VENV)/.installed-docs: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e ".[docs]"
+	touch $@
+
+# The documentation site, built strictly (any warning fails); figures are drawn at build time.
+docs: $(VENV)/.installed-docs dot
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
+
+serve-docs: $(VENV)/.installed-docs dot
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs serve
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis site build *.egg-info

@@ -151,13 +151,13 @@ class BackwardStep(_Step):
     `grads` maps every node to its gradient so far (after this step).
     """
 
-    __slots__ = ("upstream", "contributions", "parent_grads", "_grads")
+    __slots__ = ("upstream", "contributions", "parent_grads", "_walk")
 
     def __init__(self, index, total, node, order, names, pos, upstream, contributions,
-                 parent_grads, grads):
+                 parent_grads, walk):
         super().__init__(index, total, node, order, names, pos)
         self.upstream, self.contributions = upstream, contributions
-        self.parent_grads, self._grads = parent_grads, grads
+        self.parent_grads, self._walk = parent_grads, walk
 
     @property
     def parents(self):
@@ -169,7 +169,13 @@ class BackwardStep(_Step):
 
     @property
     def grads(self):
-        return dict(zip(self.order, self._grads))
+        # Rebuilt on request from the steps so far, so a step costs no copy of the table.
+        g = [0.0] * self.total
+        g[-1] = 1.0
+        for s in self._walk[:self.index + 1]:
+            for p, after in zip(s.node._prev, s.parent_grads):
+                g[self._pos[p]] = after
+        return dict(zip(self.order, g))
 
     def text(self):
         v, root = self.node, self.name(self.order[-1])
@@ -204,9 +210,10 @@ def backward_steps(root):
     `backward()`, on a table of its own (no `.grad` changes), starting from zero."""
     order = topological_order(_check_root(root, "backward_steps"))
     names, pos = _names(order), {v: i for i, v in enumerate(order)}
-    grads = [0.0] * len(order)
-    grads[-1] = 1.0                                   # d(root)/d(root) = 1
     n = len(order)
+    grads = [0.0] * n
+    grads[-1] = 1.0                                   # d(root)/d(root) = 1
+    walk = []                                         # the steps so far, for `.grads`
     for k, i in enumerate(range(n - 1, -1, -1)):
         v = order[i]
         g = grads[i]
@@ -216,8 +223,10 @@ def backward_steps(root):
             grads[j] += d * g                         # the chain rule: local × upstream
             contributions.append(d * g)
             after.append(grads[j])
-        yield BackwardStep(k, n, v, order, names, pos, g, tuple(contributions),
-                           tuple(after), tuple(grads))
+        s = BackwardStep(k, n, v, order, names, pos, g, tuple(contributions), tuple(after),
+                         walk)
+        walk.append(s)
+        yield s
 
 
 def _check_root(root, fn):

@@ -1,0 +1,206 @@
+"""Seed 001, part 2: the one-weight sigmoid network h(x) = S(W·x), trained to output 0.
+
+The seed trains W from 5 with alpha = 0.5 for 2000 epochs on X = 0.1, 0.25, 0.5, 0.75, 1.0
+(every y = 0) and prints a final weight of −24.3428836 and a cost of 0.00130014553005. Its
+cost is C = (1/m) Σ (h − y)², but its update uses Σ (h − y)·h·(1 − h): that drops the factor
+x (from dh/dW = h(1 − h)·x) and the 2/m of its own cost. This module reproduces the printed
+figures with the seed's formula on purpose, then trains with the engine's true gradient and
+lets `gradcheck` say which of the two is the derivative of C.
+
+    >>> r = run()
+    >>> r["figures"]["seed: final W"]["rounded"], round(r["values"]["engine: final W"], 4)
+    ('-24.3428836', -8.6432)
+"""
+
+import math
+
+from ..engine import Value
+from ..gradcheck import GradcheckError, gradcheck, numerical_grad
+from ..nn import Neuron
+from ._base import FIGURE_HEADERS, Example, figure, figure_rows, fmt, table
+
+__all__ = ["X", "Y", "W0", "ALPHA", "EPOCHS", "cost", "seed_gradient", "train_seed",
+           "train_engine", "run", "render", "graph", "network", "EXAMPLE"]
+
+X = [0.1, 0.25, 0.5, 0.75, 1.0]
+Y = [0.0, 0.0, 0.0, 0.0, 0.0]
+W0, ALPHA, EPOCHS = 5.0, 0.5, 2000
+
+
+def _s(z):
+    return 1.0 / (1.0 + math.exp(-z))
+
+
+def cost(w):
+    """The seed's cost, C(W) = (1/m) Σ (S(W·x) − y)², on a `Value` W (a graph) or a float."""
+    if isinstance(w, Value):
+        return sum(((w * x).sigmoid() - y) ** 2 for x, y in zip(X, Y)) / len(X)
+    return sum((_s(x * w) - y) ** 2 for x, y in zip(X, Y)) / len(X)
+
+
+def seed_gradient(w):
+    """The seed's hand formula, `np.sum((h - y) * h * (1 - h))`: reproduced on purpose; it is
+    not dC/dW (no x, no 2/m)."""
+    hs = [_s(x * w) for x in X]
+    return sum((h - y) * (h * (1 - h)) for h, y in zip(hs, Y))
+
+
+def train_seed(epochs=EPOCHS):
+    """The seed's loop with its own formula: W ← W − alpha·seed_gradient(W)."""
+    w = W0
+    for _ in range(epochs):
+        w = w - ALPHA * seed_gradient(w)
+    return w
+
+
+def train_engine(epochs=EPOCHS):
+    """The same loop with dC/dW from `cost(W).backward()`."""
+    w = W0
+    for _ in range(epochs):
+        v = Value(w, label="W1")
+        cost(v).backward()
+        w = w - ALPHA * v.grad
+    return w
+
+
+def _engine_grad(w):
+    v = Value(w)
+    cost(v).backward()
+    return v.grad
+
+
+def _with_seed_slope(w):
+    """C(W) whose backward() gives the seed's formula as dC/dW (its value is the true C):
+    what the seed's code would be if it were an autodiff op. gradcheck must reject it."""
+    c0, g = cost(w.data), seed_gradient(w.data)
+    return (w - w.data) * g + c0
+
+
+def _check(w):
+    num = numerical_grad(cost, [w])[0]
+    engine_ok = gradcheck(cost, [w])            # raises GradcheckError if the engine is wrong
+    try:
+        gradcheck(_with_seed_slope, [w])
+        seed_ok, message = True, ""
+    except GradcheckError as e:
+        seed_ok, message = False, str(e)
+    return {"W": w, "numerical": num, "engine": _engine_grad(w), "seed formula": seed_gradient(w),
+            "gradcheck engine": engine_ok, "gradcheck seed formula": seed_ok,
+            "seed formula error": message}
+
+
+def run(epochs=EPOCHS):
+    if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
+        raise ValueError(f"sigmoid: --epochs must be a whole number of at least 1, "
+                         f"got {epochs!r}")
+    w_seed, w_engine = train_seed(epochs), train_engine(epochs)
+    h03 = [_s(0.3 * x) for x in X[:2]]
+    values = {
+        "h(0.1) at W = 0.3": h03[0], "h(0.25) at W = 0.3": h03[1],
+        "C(0.3), first two examples": (h03[0] ** 2 + h03[1] ** 2) / 4,
+        "cost before": cost(W0),
+        "seed: final W": w_seed, "seed: final cost": cost(w_seed),
+        "seed: outputs": [_s(x * w_seed) for x in X],
+        "engine: final W": w_engine, "engine: final cost": cost(w_engine),
+        "engine: outputs": [_s(x * w_engine) for x in X],
+    }
+    figures = {
+        "h(0.1) at W = 0.3": figure(h03[0], "0.51"),
+        "h(0.25) at W = 0.3": figure(h03[1], "0.52"),
+        "C(0.3), first two examples": figure(values["C(0.3), first two examples"], "0.133"),
+        "cost before": figure(values["cost before"], "0.757384221746"),
+        "seed: final W": figure(w_seed, "-24.3428836"),
+        "seed: final cost": figure(values["seed: final cost"], "0.00130014553005"),
+    }
+    for i, (h, book) in enumerate(zip(values["seed: outputs"], ["0.08", "0.00", "0.00", "0.00",
+                                                               "0.00"])):
+        figures[f"seed: h({X[i]})"] = figure(h, book)
+    figures["engine: final W"] = figure(w_engine, "-8.6432")     # the issue's figure, not the seed's
+    return {
+        "name": "sigmoid", "seed": EXAMPLE.seed,
+        "inputs": {"X": X, "y": Y, "W": W0, "alpha": ALPHA, "epochs": epochs},
+        "values": values, "figures": figures,
+        "gradcheck": [_check(W0), _check(w_engine), _check(w_seed)],
+        "verdict": "the engine's gradient is dC/dW; the seed's formula is not",
+    }
+
+
+def render(result):
+    v, f = result["values"], result["figures"]
+    n = result["inputs"]["epochs"]
+    seed_rows = ["cost before", "seed: final W", "seed: final cost"]
+    seed_rows += [k for k in f if k.startswith("seed: h(")]
+    out = [
+        "Seed 001: the one-weight network h(x) = S(W·x), every target 0",
+        f"  X = {X}, W = {W0}, alpha = {ALPHA}, {n} epochs; cost C(W) = (1/m) Σ (h(x) − y)²",
+        "",
+        "THE HAND EXAMPLE (W = 0.3, first two examples, C = 1/(2m) Σ (h − y)² with m = 2)",
+        table(FIGURE_HEADERS, figure_rows(f, ["h(0.1) at W = 0.3", "h(0.25) at W = 0.3",
+                                              "C(0.3), first two examples"],
+                                          {"C(0.3), first two examples":
+                                           "the seed squares the rounded 0.51 and 0.52: "
+                                           "(0.51² + 0.52²)/4 = 0.1326"})),
+        "",
+        "THE SEED'S TRAINING, reproduced with its own formula W ← W − alpha·Σ (h − y)·h·(1 − h)",
+        table(FIGURE_HEADERS, figure_rows(f, seed_rows)),
+        "",
+        "THE SAME TRAINING WITH THE ENGINE'S GRADIENT (cost(W).backward())",
+        table(FIGURE_HEADERS, figure_rows(f, ["engine: final W"], {
+            "engine: final W": "(book column: the issue's figure)"})
+              + [["engine: final cost", fmt(v["engine: final cost"]), "", "", ""],
+                 ["engine: outputs", ", ".join(f"{h:.4f}" for h in v["engine: outputs"]),
+                  "", "", ""]]),
+        "",
+        "WHICH GRADIENT IS RIGHT? gradcheck against central differences",
+        table(["W", "numerical dC/dW", "engine", "seed's formula", "engine passes",
+               "seed's formula passes"],
+              [[fmt(c["W"]), f"{c['numerical']:.10g}", f"{c['engine']:.10g}",
+                f"{c['seed formula']:.10g}", c["gradcheck engine"], c["gradcheck seed formula"]]
+               for c in result["gradcheck"]]),
+        "",
+        "  Plainly: the seed's printed result is right for the formula it coded, but that "
+        "formula is not the",
+        "  derivative of its cost. dC/dW = (2/m) Σ (h − y)·h·(1 − h)·x; the seed drops the x "
+        "and the 2/m.",
+        "  gradcheck passes the engine's gradient and rejects the seed's formula. With the true "
+        "gradient W",
+        f"  ends near {v['engine: final W']:.4f}, not −24.34: a smaller step each epoch, so it "
+        "travels less far in 2000 epochs.",
+        "  The seed's lower final cost is not a sign its formula is right: every y is 0, so C "
+        "keeps falling as W → −∞,",
+        "  and its formula (no x, no 2/m) takes larger steps down the same slope.",
+        "",
+        "  gradcheck's message for the seed's formula at W = 5:",
+        "    " + result["gradcheck"][0]["seed formula error"].replace("\n", "\n    "),
+    ]
+    return "\n".join(out)
+
+
+def _build(w=W0):
+    neuron = Neuron(1, activation="sigmoid", weights=[w], bias=0.0)
+    neuron.w[0].label, neuron.b.label = "W1", "b (fixed at 0)"
+    outs = []
+    for i, x in enumerate(X):
+        h = neuron([Value(x, label=f"x{i + 1}")])
+        h.label = f"h(x{i + 1})"
+        outs.append(h)
+    C = sum((h - y) ** 2 for h, y in zip(outs, Y)) / len(X)
+    C.label = "C"
+    C.backward()
+    return neuron, C
+
+
+def graph():
+    """The cost C at W = 5 after one backward(); W1.grad is the true dC/dW."""
+    return _build()[1]
+
+
+def network():
+    """The one-weight sigmoid neuron at W = 5 (bias fixed at 0), `.grad` from one backward()."""
+    return _build()[0]
+
+
+EXAMPLE = Example(
+    name="sigmoid", title="the one-weight sigmoid net: the seed's formula vs the true gradient",
+    seed="001_17a4aeef49c46129.txt", run=run, render=render, graph=graph, network=network,
+    options={"epochs": EPOCHS})

@@ -10,7 +10,7 @@ The figures need the Graphviz `dot` program and matplotlib (the `docs` extra); w
 test suite collects it for doctests), so MkDocs is imported only inside the hooks.
 
     >>> sorted(FIGURES)[:2]
-    ['figures/first-graph.svg', 'figures/gf-graph.svg']
+    ['figures/first-graph-local.svg', 'figures/first-graph.svg']
 """
 
 import io
@@ -44,18 +44,6 @@ def first_graph():
     return o
 
 
-def gf_network():
-    """The G/F network of the book's figure 3-5 with its weights, and its loss for one
-    example, after one backward pass."""
-    from autograd_xor import MLP, half_squared_error
-    net = MLP(2, [1, 1], activations=["tanh", "sigmoid"],
-              weights=[[[0.6, -0.1]], [[0.5]]], biases=[[0.3], [-0.2]])
-    y_f = net([-0.9, 0.1]); y_f.label = "y_f"                  # noqa: E702
-    loss = half_squared_error(y_f, 1.0); loss.label = "e"      # noqa: E702
-    loss.backward()
-    return net, loss
-
-
 def _svg(drawing):
     from autograd_xor.render import render
     return render(drawing, format="svg")
@@ -73,17 +61,12 @@ def _first_graph_local_svg():
     return _svg(draw_dot(first_graph(), show_local=True))
 
 
-@figure("figures/gf-graph.svg")
-def _gf_graph_svg():
-    from autograd_xor import draw_dot
-    return _svg(draw_dot(gf_network()[1]))
-
-
-@figure("figures/gf-network.svg")
-def _gf_network_svg():
-    from autograd_xor import draw_network
-    return _svg(draw_network(gf_network()[0], neuron_labels=[["G"], ["F"]],
-                             output_labels=["y_f"]))
+@figure("figures/gf-backward-step.svg")
+def _gf_step_svg():
+    from autograd_xor import examples
+    from autograd_xor.stepping import backward_steps
+    steps = list(backward_steps(examples.get("gf").graph()))
+    return _svg(steps[5].draw())             # step 6: z_f hands its gradient on
 
 
 def _training_run():
@@ -108,31 +91,53 @@ def _xor_network_svg():
 
 # --- worked examples ---------------------------------------------------------------------
 
-_WALKTHROUGH = re.compile(r"^<!-- walkthrough (\w+) -->$", re.MULTILINE)
+_WALKTHROUGH = re.compile(r"^<!-- walkthrough ([\w-]+)( tables)? -->$", re.MULTILINE)
 
 
-def walkthrough_markdown(name):
+def walkthrough_markdown(name, figures=True):
     """The generated part of a worked example's page: the book-like text `render()` prints,
-    and its two figures (`walkthroughs/NAME-graph.svg`, `walkthroughs/NAME-network.svg`)."""
+    and (unless `figures` is false) its two figures, `walkthroughs/NAME-graph.svg` and
+    `walkthroughs/NAME-network.svg`."""
     from autograd_xor import examples
     ex = examples.get(name)
     text = ex.render(ex.run())
-    parts = ["```text", text.rstrip("\n"), "```", "",
-             f"![The computation graph of {name} after one backward pass]({name}-graph.svg)"]
+    parts = ["```text", text.rstrip("\n"), "```", ""]
+    if not figures:
+        return "\n".join(parts)
+    parts += [f"![The computation graph of {name} after one backward pass]({name}-graph.svg)"]
     if ex.network() is not None:
         parts += ["", f"![The network of {name}, edges coloured by the sign of -grad]"
                       f"({name}-network.svg)"]
     return "\n".join(parts) + "\n"
 
 
-def _walkthrough_figures():
-    """{uri: bytes} for every worked example that exists."""
+def _example_names():
     try:
         from autograd_xor import examples
     except ImportError:
-        return {}
+        return []
+    return examples.names()
+
+
+def walkthrough_page(name):
+    """The page of a worked example that has no hand-written page in docs/walkthroughs/."""
+    from autograd_xor import examples
+    ex = examples.get(name)
+    return (f"# {ex.title[:1].upper() + ex.title[1:]}\n\n"
+            f"The worked example of the seed document `{ex.seed}`, reproduced by the engine. "
+            f"Every number below comes from a forward pass and `backward()`; the table puts "
+            f"the engine's full-precision value, that value rounded as the book rounds it, "
+            f"and the book's own figure side by side.\n\n"
+            f"Print it yourself with `autograd-xor walkthrough {name}` (add `--json` for every "
+            f"figure in full precision), draw it with `autograd-xor graph {name} --out "
+            f"{name}.svg`.\n\n<!-- walkthrough {name} -->\n")
+
+
+def _walkthrough_figures():
+    """{uri: bytes} for every worked example that exists."""
+    from autograd_xor import examples
     out = {}
-    for name in examples.names():
+    for name in _example_names():
         ex = examples.get(name)
         out[f"walkthroughs/{name}-graph.svg"] = _svg_of(ex.graph())
         net = ex.network()
@@ -148,6 +153,23 @@ def _svg_of(thing):
 
 # --- the MkDocs hooks --------------------------------------------------------------------
 
+def on_config(config):
+    """Expand the nav entry `walkthroughs/index.md` into that page and one per example."""
+    def expand(items):
+        out = []
+        for item in items:
+            if item == "walkthroughs/index.md":
+                out += [item] + [f"walkthroughs/{n}.md" for n in _example_names()]
+            elif isinstance(item, dict):
+                out.append({k: expand(v) if isinstance(v, list) else v
+                            for k, v in item.items()})
+            else:
+                out.append(item)
+        return out
+    config["nav"] = expand(config["nav"])
+    return config
+
+
 def on_files(files, config):
     from mkdocs.exceptions import PluginError
     from mkdocs.structure.files import File
@@ -158,10 +180,15 @@ def on_files(files, config):
                           "installs it where it can)")
     made = {uri: make() for uri, make in FIGURES.items()}
     made.update(_walkthrough_figures())
+    for name in _example_names():
+        uri = f"walkthroughs/{name}.md"
+        if files.get_file_from_path(uri) is None:
+            made[uri] = walkthrough_page(name)
     for uri, content in made.items():
         files.append(File.generated(config, uri, content=content))
     return files
 
 
 def on_page_markdown(markdown, page, config, files):
-    return _WALKTHROUGH.sub(lambda m: walkthrough_markdown(m.group(1)), markdown)
+    return _WALKTHROUGH.sub(lambda m: walkthrough_markdown(m.group(1), not m.group(2)),
+                            markdown)

@@ -9,28 +9,14 @@
 `autograd-xor walkthrough NAME` prints `render(run())` for one of them.
 """
 
+from . import and_layer, descent, gf, perceptron, sigmoid, xor_relu, xor_sigmoid
 from ._base import Example
 
 __all__ = ["Example", "EXAMPLES", "get", "names"]
 
-_MODULES = ("gf", "perceptron", "descent", "sigmoid", "and_layer", "xor_sigmoid", "xor_relu")
-
-
-def _load():
-    import importlib
-    out = {}
-    for mod in _MODULES:
-        try:
-            ex = importlib.import_module(f"{__name__}.{mod}").EXAMPLE
-        except ModuleNotFoundError as e:
-            if e.name != f"{__name__}.{mod}":
-                raise
-            continue                      # not written yet
-        out[ex.name] = ex
-    return out
-
-
-EXAMPLES = _load()
+EXAMPLES = {ex.name: ex for ex in (gf.EXAMPLE, perceptron.EXAMPLE, descent.EXAMPLE,
+                                   sigmoid.EXAMPLE, and_layer.EXAMPLE, xor_sigmoid.EXAMPLE,
+                                   xor_relu.EXAMPLE)}
 
 
 def names():

@@ -1,0 +1,461 @@
+"""Write the four tour notebooks (01-04) from the cells below, without outputs.
+
+    .venv/bin/python notebooks/build_notebooks.py
+
+The notebooks are stored as this script writes them (no outputs); the test suite executes
+every notebook in this folder from a clean kernel (tests/test_notebooks.py). Edit the cells
+here, not in the .ipynb files, and run the script again.
+"""
+
+import os
+
+import nbformat
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def md(text):
+    return new_markdown_cell(text.strip("\n"))
+
+
+def code(text):
+    return new_code_cell(text.strip("\n"))
+
+
+ENGINE_TOUR = [
+    md("""
+# A tour of the engine
+
+Every number in a computation is a `Value`. An op makes a new `Value` that remembers its
+parents (`_prev`), the op (`_op`) and, already at forward time, the local derivative of its
+result with respect to each parent (`_local`, plain floats). `backward()` then only has to
+multiply and add along one walk of the graph. This notebook draws each step of that story.
+"""),
+    code("""
+import autograd_xor as ag
+from autograd_xor import Value, draw_dot, topological_order
+"""),
+    md("""
+## One neuron by hand
+
+The numbers of the micrograd lecture: `o = tanh(x1·w1 + x2·w2 + b)`. Each node is drawn as
+`{ label | data | grad }` and each op as its own small node.
+"""),
+    code("""
+x1 = Value(2.0, label="x1"); x2 = Value(0.0, label="x2")
+w1 = Value(-3.0, label="w1"); w2 = Value(1.0, label="w2")
+b = Value(6.8813735870195432, label="b")
+x1w1 = x1 * w1; x1w1.label = "x1·w1"
+x2w2 = x2 * w2; x2w2.label = "x2·w2"
+s = x1w1 + x2w2; s.label = "x1·w1 + x2·w2"
+n = s + b; n.label = "n"
+o = n.tanh(); o.label = "o"
+o.backward()
+draw_dot(o)
+"""),
+    md("""
+`do/dn = 1 − tanh(n)² = 0.5`, so `x1` gets `0.5 · w1 = −1.5` and `w1` gets `0.5 · x1 = 1`; `w2`
+gets nothing because its input `x2` is zero.
+"""),
+    code("""
+assert round(o.data, 4) == 0.7071
+assert (round(x1.grad, 4), round(w1.grad, 4), round(x2.grad, 4), round(w2.grad, 4)) == \\
+    (-1.5, 1.0, 0.5, 0.0)
+"""),
+    md("""
+## Local derivatives are stored at forward time
+
+`show_local=True` writes on each edge the local derivative the gradient is multiplied by on
+its way back. They are the floats each node keeps in `_local`:
+"""),
+    code("""
+draw_dot(o, show_local=True)
+"""),
+    code("""
+for v in topological_order(o):
+    print(f"{v.label:>14}  {v._op or 'leaf':5}  local derivatives {v._local}")
+"""),
+    md("""
+## `backward()` is one walk
+
+`topological_order(root)` lists every node after its parents. Walking it backwards, each
+node's gradient is complete when it is reached, and it passes `local × upstream` on to each
+parent. Five lines do what `backward()` did:
+"""),
+    code("""
+order = topological_order(o)
+grads = {v: 0.0 for v in order}
+grads[o] = 1.0
+for v in reversed(order):
+    for parent, local in zip(v._prev, v._local):
+        grads[parent] += local * grads[v]
+assert all(grads[v] == v.grad for v in order)
+[(v.label, grads[v]) for v in order]
+"""),
+    md("""
+## A node used twice
+
+Gradients add up where a value is used more than once: `b = a + a; c = b + b` gives
+`dc/da = 4`. There is one edge per use.
+"""),
+    code("""
+a = Value(1.5, label="a")
+b2 = a + a; b2.label = "b"
+c = b2 + b2; c.label = "c"
+c.backward()
+assert a.grad == 4.0
+draw_dot(c, show_local=True)
+"""),
+    md("""
+## A neuron is one fused node
+
+`Neuron` computes its weighted sum as a single node, `Σw·x+b`, whose edges always show their
+factors: for a weight, its input (plain numbers are not nodes, so this is where they show),
+and `1` for the bias.
+"""),
+    code("""
+neuron = ag.Neuron(2, activation="tanh", weights=[-3.0, 1.0], bias=6.8813735870195432)
+for p, name in zip(neuron.parameters(), ["w1", "w2", "b"]):
+    p.label = name
+out = neuron([2.0, 0.0]); out.label = "o"
+out.backward()
+assert round(out.data, 4) == 0.7071 and round(neuron.w[0].grad, 4) == 1.0
+draw_dot(out)
+"""),
+    md("""
+## Highlighting, and the DOT text
+
+`highlight` fills nodes (Values or labels). The drawing is plain DOT text underneath; node
+ids are positions in the topological order, so the same graph always gives the same text.
+"""),
+    code("""
+draw_dot(o, highlight=["n", "b"], rankdir="TB")
+"""),
+    code("""
+print(ag.to_dot(c))
+assert ag.to_dot(c) == draw_dot(c).source
+"""),
+]
+
+
+GF_WALKTHROUGH = [
+    md("""
+# The G/F walkthrough, stepped through
+
+Seed 004's five-weight network: a tanh neuron G feeds a sigmoid neuron F, and the error is
+`e = (y − f)²/2`. The worked example computes one step of backpropagation; here we watch the
+engine do it, node by node.
+"""),
+    code("""
+import autograd_xor as ag
+from autograd_xor.examples import get
+from autograd_xor.stepping import backward_steps, forward_steps
+
+gf = get("gf")
+print(gf.render(gf.run()))
+"""),
+    md("""
+## The graph after one backward pass
+
+Leaves and inner nodes carry the book's names: the weights `w_xg0 … w_gf1` (`w_xg0` and
+`w_gf0` are the biases), `z_g`, `y_g`, `z_f`, `y_f` and the error `e`.
+"""),
+    code("""
+loss = gf.graph()
+ag.draw_dot(loss)
+"""),
+    md("""
+## The forward pass, node by node
+
+Each step shows the value and the local derivatives the node stores for later.
+"""),
+    code("""
+for s in forward_steps(loss):
+    print(s)
+"""),
+    md("""
+## The backward pass, node by node
+
+In reverse topological order: each node's upstream gradient `∂e/∂node`, and what it adds to
+each parent (`local × upstream`). Stepping keeps its own table and leaves every `.grad` as
+it was; its last step holds exactly the gradients `backward()` computed.
+"""),
+    code("""
+for s in backward_steps(loss):
+    print(s)
+"""),
+    code("""
+last = list(backward_steps(loss))[-1]
+assert all(last.grads[v] == v.grad for v in ag.topological_order(loss))
+{name: round(last.grads[v], 6) for v in ag.topological_order(loss)
+ for name in [v.label] if name.startswith("w_")}
+"""),
+    md("""
+## The stepper
+
+In Jupyter, `ag.step(loss)` is a widget: the buttons and the slider move through the forward
+and then the backward pass, the current node is orange, its parents blue, and the gradients
+are those known so far. It can be driven from code as well.
+"""),
+    code("""
+stepper = ag.step(loss)
+stepper
+"""),
+    code("""
+forward = sum(1 for s in stepper.steps if type(s).__name__ == "ForwardStep")
+stepper.show(forward)           # the first backward step: the seed at e
+stepper.next_button.click()     # what a click does
+stepper.next()
+print(stepper.current)
+assert stepper.slider.value == forward + 2
+"""),
+    md("""
+Without widgets (or with `widget=False`), `step` is a plain iterator whose steps show
+themselves: a line of text and the graph.
+"""),
+    code("""
+steps = ag.step(loss, "backward", widget=False)
+next(steps)
+"""),
+    code("""
+next(steps)
+"""),
+    md("""
+## The seed's coloured network
+
+The same pass at the level of neurons: each weight edge is coloured by the sign of its
+adjustment `−grad` (green: gradient descent raises the weight, red: lowers it) and is as
+wide as the adjustment is large. The bias `w_gf0` moves most; `w_xg1` and `w_gf1` go down.
+"""),
+    code("""
+net = gf.network()
+ag.draw_network(net, neuron_labels=[["G"], ["F"]])
+"""),
+    code("""
+moves = {p.label: "up" if p.grad < 0 else "down" for p in net.parameters()}
+assert moves == {"w_xg1": "down", "w_xg2": "up", "w_xg0": "up", "w_gf1": "down", "w_gf0": "up"}
+moves
+"""),
+]
+
+
+XOR_TRAINING = [
+    md("""
+# Learning XOR
+
+A 2-4-1 network (tanh hidden layer, sigmoid output) trained with full-batch gradient descent
+on mean binary cross-entropy: `autograd_xor.xor.train_xor`, the job `autograd-xor train` runs.
+"""),
+    code("""
+import matplotlib.pyplot as plt
+
+import autograd_xor as ag
+from autograd_xor import no_grad
+from autograd_xor.xor import XOR_INPUTS, XOR_TARGETS, train_xor
+
+result = train_xor(hidden=4, epochs=1000, lr=0.5, seed=0)
+assert result.learned
+[(x, t, round(p, 3)) for x, t, p in zip(XOR_INPUTS, XOR_TARGETS, result.predictions)]
+"""),
+    md("## The loss curve"),
+    code("""
+fig, ax = plt.subplots(figsize=(5, 3))
+ax.plot(range(1, len(result.losses) + 1), result.losses)
+ax.set_xlabel("epoch")
+ax.set_ylabel("mean binary cross-entropy")
+ax.set_yscale("log")
+ax.set_title("training loss")
+plt.show()
+assert result.losses[-1] < result.losses[0] / 10
+"""),
+    md("""
+## The learned decision boundary
+
+The network's output over the plane (evaluated without recording graphs); the black line is
+where it crosses 0.5. The four XOR points sit on the right sides of it.
+"""),
+    code("""
+n = 41
+grid_axis = [-0.25 + 1.5 * i / (n - 1) for i in range(n)]
+with no_grad():
+    grid = [[result.model([x1, x2]).data for x1 in grid_axis] for x2 in grid_axis]
+
+fig, ax = plt.subplots(figsize=(4.5, 4))
+filled = ax.contourf(grid_axis, grid_axis, grid, levels=20, cmap="RdBu_r", vmin=0, vmax=1)
+ax.contour(grid_axis, grid_axis, grid, levels=[0.5], colors="k")
+for (x1, x2), t in zip(XOR_INPUTS, XOR_TARGETS):
+    ax.scatter([x1], [x2], s=120, c="white" if t == 0 else "black", edgecolors="k")
+ax.set_xlabel("x1"); ax.set_ylabel("x2"); ax.set_title("output of the trained network")
+fig.colorbar(filled)
+plt.show()
+
+corner = {(0.0, 0.0): grid[10][10], (1.0, 1.0): grid[30][30],
+          (0.0, 1.0): grid[30][10], (1.0, 0.0): grid[10][30]}
+assert all((corner[tuple(x)] > 0.5) == (t == 1.0) for x, t in zip(XOR_INPUTS, XOR_TARGETS))
+"""),
+    md("""
+## The trained network
+
+The weights after training; the colours show the last step's adjustments (the gradients of
+the last backward pass), which are small now that the loss is low.
+"""),
+    code("""
+ag.draw_network(result.model, show_labels=False, neuron_labels=[["h1", "h2", "h3", "h4"], ["out"]])
+"""),
+    md("""
+## One example's loss as a graph
+
+The computation behind the loss of the input (1, 0): each hidden neuron is one fused
+`Σw·x+b` node followed by its activation.
+"""),
+    code("""
+loss = ag.binary_cross_entropy(result.model([1.0, 0.0]), 1.0)
+loss.label = "loss"
+loss.backward()
+ag.draw_dot(loss)
+"""),
+]
+
+
+GRADIENT_CHECKING = [
+    md("""
+# Gradient checking
+
+`gradcheck(f, point)` compares `backward()` with central finite differences
+`(f(x + ε) − f(x − ε)) / 2ε` and raises `GradcheckError` (naming the input, the numerical and
+the analytical value) when they disagree.
+"""),
+    code("""
+import autograd_xor as ag
+from autograd_xor import GradcheckError, Value, gradcheck, numerical_grad
+
+assert gradcheck(lambda a, b: (a * b).tanh() + a.exp() / b, [0.3, -1.2])
+for x in (-0.5, 0.5):            # both sides of relu's kink
+    assert gradcheck(lambda a: (3 * a).relu() * a, [x])
+"""),
+    md("""
+## A wrong derivative is caught
+
+A node whose value is `a²` but whose derivative claims 1 (the factor `2a` forgotten): its
+value is a constant plus `(a − a₀)·1`, so `backward()` sees slope 1 while the value moves like
+`a²`.
+"""),
+    code("""
+def square_with_a_slip(a):
+    return (a - a.data) * 1.0 + a.data ** 2
+
+try:
+    gradcheck(square_with_a_slip, [0.7])
+except GradcheckError as e:
+    print(e)
+else:
+    raise AssertionError("gradcheck missed the slip")
+"""),
+    md("""
+## Seed 001's derivative slip
+
+Seed 001 trains the one-weight network `h(x) = S(W·x)` on the cost `C(W) = (1/m) Σ (h − y)²`,
+but its update uses `Σ (h − y)·h·(1 − h)`. The chain rule gives `dh/dW = h(1 − h)·x`: the
+seed's formula drops the factor `x` (and the `2/m` of its own cost). The engine, the finite
+differences and the seed's formula at `W = 0.3`:
+"""),
+    code("""
+from autograd_xor.examples.sigmoid import X, Y, cost, seed_gradient
+
+w = 0.3
+W = Value(w, label="W")
+cost(W).backward()
+numerical = numerical_grad(cost, [w])[0]
+print(f"finite differences {numerical:.8f}")
+print(f"engine             {W.grad:.8f}")
+print(f"seed's formula     {seed_gradient(w):.8f}")
+assert abs(W.grad - numerical) < 1e-8 and abs(seed_gradient(w) - numerical) > 0.1
+"""),
+    md("""
+Made into a node whose backward uses the seed's formula, gradcheck rejects it; with the
+factor `x` and the `2/m` put back, the formula is the engine's gradient.
+"""),
+    code("""
+import math
+
+def cost_with_seed_slope(W):
+    return (W - W.data) * seed_gradient(W.data) + cost(W.data)
+
+try:
+    gradcheck(cost_with_seed_slope, [w])
+except GradcheckError as e:
+    print(e)
+else:
+    raise AssertionError("gradcheck missed the seed's slip")
+
+def corrected_gradient(w):
+    hs = [1 / (1 + math.exp(-w * x)) for x in X]
+    return 2 / len(X) * sum((h - y) * h * (1 - h) * x for h, y, x in zip(hs, Y, X))
+
+assert abs(corrected_gradient(w) - W.grad) < 1e-12
+"""),
+    code("""
+ag.draw_dot(cost(Value(w, label="W")), rankdir="LR")
+"""),
+    md("""
+## Property tests with Hypothesis
+
+`autograd_xor.testing` draws random expression trees (as data, with every op applied on a
+domain where it is defined) and points; every one of them must pass `gradcheck` wherever it
+is not too close to a kink of `relu`.
+"""),
+    code("""
+from hypothesis import given, settings
+from autograd_xor.testing import Expression, expressions, kink_margin, points
+
+checked = []
+
+@settings(max_examples=100, deadline=None, database=None)
+@given(expressions(2), points(2))
+def test_gradients(f, xs):
+    if kink_margin(f, xs) > 1e-3:
+        assert gradcheck(f, xs, atol=1e-4, rtol=1e-3)
+        checked.append(f)
+
+test_gradients()
+print(f"{len(checked)} random expressions agree with finite differences, e.g. {checked[-1]}")
+"""),
+    code("""
+f = Expression(("tanh", ("*", ("x", 0), ("log", ("x", 1)))), 2)
+root = f(0.3, -1.2)
+root.backward()
+print(f)
+ag.draw_dot(root)
+"""),
+]
+
+
+NOTEBOOKS = {
+    "01_engine_tour.ipynb": ENGINE_TOUR,
+    "02_gf_walkthrough_stepped.ipynb": GF_WALKTHROUGH,
+    "03_xor_training.ipynb": XOR_TRAINING,
+    "04_gradient_checking.ipynb": GRADIENT_CHECKING,
+}
+
+
+def build(name, cells):
+    nb = new_notebook(cells=cells)
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                 "language": "python"}
+    nb.metadata["language_info"] = {"name": "python"}
+    for i, cell in enumerate(nb.cells):          # stable ids: the files do not churn
+        cell["id"] = f"{name[:2]}-{i:02d}"
+    return nb
+
+
+def main():
+    for name, cells in NOTEBOOKS.items():
+        nb = build(name, cells)
+        nbformat.validate(nb)
+        nbformat.write(nb, os.path.join(HERE, name))
+        print(f"wrote notebooks/{name} ({len(cells)} cells)")
+
+
+if __name__ == "__main__":
+    main()

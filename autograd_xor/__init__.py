@@ -10,6 +10,7 @@ backpropagation, a drop-in for micrograd with rendering, stepping and gradient c
 
 from .engine import (Value, detect_anomaly, enable_grad, is_grad_enabled, no_grad,
                      topological_order, weighted_sum)
+from .compile import Compiled, CompileError, compile
 from .gradcheck import GradcheckError, gradcheck, numerical_grad
 from .losses import (binary_cross_entropy, binary_cross_entropy_with_logits,
                      half_squared_error, hinge, mse, squared_error)
@@ -23,7 +24,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "Value", "no_grad", "enable_grad", "is_grad_enabled", "detect_anomaly",
-    "topological_order", "weighted_sum",
+    "topological_order", "weighted_sum", "compile", "Compiled", "CompileError",
     "gradcheck", "numerical_grad", "GradcheckError",
     "Module", "Neuron", "Layer", "MLP", "SGD",
     "squared_error", "half_squared_error", "mse", "binary_cross_entropy",

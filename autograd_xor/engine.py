@@ -252,6 +252,12 @@ def topological_order(root):
     Iterative depth-first search in the order of each node's parents, so the order is the
     same every time for the same graph, and graphs of any depth work. `backward()`, the
     renderer and the stepper all walk this one order.
+
+        >>> a = Value(1.0, label="a"); k = Value(2.0, label="k")
+        >>> b = a * k; b.label = "b"
+        >>> c = b + a; c.label = "c"
+        >>> [v.label for v in topological_order(c)]
+        ['a', 'k', 'b', 'c']
     """
     order, seen = [], set()
     stack = [(root, False)]
@@ -275,6 +281,13 @@ def weighted_sum(weights, inputs, bias):
     It computes the same float as micrograd's chain of `*` and `+` nodes, in the same order,
     with the local derivatives of each `w` (its `x`) and of each Value `x` (its `w`) stored
     on the node. Plain-number inputs (a first layer's) are not graph nodes.
+
+        >>> w = [Value(0.5), Value(-1.0)]; b = Value(0.25)
+        >>> s = weighted_sum(w, [2.0, 3.0], b)
+        >>> s.data, s._op
+        (-1.75, 'Σw·x+b')
+        >>> s.backward(); [p.grad for p in w], b.grad
+        ([2.0, 3.0], 1.0)
     """
     if len(weights) != len(inputs):
         raise ValueError(f"weighted_sum: {len(weights)} weights but {len(inputs)} inputs; "
@@ -298,7 +311,14 @@ def weighted_sum(weights, inputs, bias):
 
 @contextmanager
 def no_grad():
-    """Ops inside record no graph: their results are leaves (for evaluation and updates)."""
+    """Ops inside record no graph: their results are leaves (for evaluation and updates).
+
+        >>> x = Value(2.0)
+        >>> with no_grad():
+        ...     y = x * 3
+        >>> y.data, y._prev
+        (6.0, ())
+    """
     before = _mode.grad_enabled
     _mode.grad_enabled = False
     try:
@@ -309,7 +329,14 @@ def no_grad():
 
 @contextmanager
 def enable_grad():
-    """Turn graph recording back on inside a `no_grad()` block."""
+    """Turn graph recording back on inside a `no_grad()` block.
+
+        >>> with no_grad():
+        ...     with enable_grad():
+        ...         y = Value(2.0) * 3
+        >>> len(y._prev)
+        2
+    """
     before = _mode.grad_enabled
     _mode.grad_enabled = True
     try:
@@ -319,7 +346,13 @@ def enable_grad():
 
 
 def is_grad_enabled():
-    """True when ops record the graph (outside `no_grad()`)."""
+    """True when ops record the graph (outside `no_grad()`).
+
+        >>> with no_grad():
+        ...     inside = is_grad_enabled()
+        >>> inside, is_grad_enabled()
+        (False, True)
+    """
     return _mode.grad_enabled
 
 

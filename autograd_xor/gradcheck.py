@@ -12,7 +12,14 @@ __all__ = ["gradcheck", "numerical_grad", "GradcheckError"]
 
 
 class GradcheckError(AssertionError):
-    """An analytical gradient disagrees with the numerical one."""
+    """An analytical gradient disagrees with the numerical one.
+
+        >>> try:
+        ...     gradcheck(lambda x: Value(x.data) * x, [0.7])    # .data leaves the graph
+        ... except GradcheckError as e:
+        ...     print(str(e).splitlines()[0])
+        gradcheck: <lambda>: the gradient of input 0 at the point [0.7] is wrong:
+    """
 
 
 def _name(fn):
@@ -28,7 +35,11 @@ def _call(fn, values):
 
 
 def numerical_grad(fn, point, eps=1e-6):
-    """[(f(x + eps e_i) - f(x - eps e_i)) / 2 eps for each i], f evaluated without a graph."""
+    """[(f(x + eps e_i) - f(x - eps e_i)) / 2 eps for each i], f evaluated without a graph.
+
+        >>> [round(g, 6) for g in numerical_grad(lambda a, b: a * b, [3.0, 4.0])]
+        [4.0, 3.0]
+    """
     grads = []
     with no_grad():
         for i in range(len(point)):
@@ -48,6 +59,11 @@ def gradcheck(fn, inputs, *, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=Tru
     `inputs` are numbers or `Value`s (only their `.data` and `.label` are used; they are not
     modified). On a mismatch, raises `GradcheckError` naming the input, the point, both values
     and the tolerance, or returns False when `raise_exception=False`.
+
+        >>> gradcheck(lambda x: x.sigmoid() * x, [0.7])
+        True
+        >>> gradcheck(lambda x: Value(x.data) * x, [0.7], raise_exception=False)
+        False
     """
     inputs = list(inputs)
     labels = [x.label if isinstance(x, Value) else "" for x in inputs]

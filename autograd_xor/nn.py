@@ -26,7 +26,14 @@ _NAMES = {"relu": "ReLU", "tanh": "Tanh", "sigmoid": "Sigmoid", "linear": "Linea
 
 class Module:
     """Anything with parameters: `parameters()`, `named_parameters()`, `zero_grad()` and a
-    `state_dict()` that is a plain dict of floats (JSON-serialisable)."""
+    `state_dict()` that is a plain dict of floats (JSON-serialisable).
+
+        >>> n = Neuron(2, weights=[0.5, -1.0], bias=0.1)
+        >>> n.state_dict()
+        {'w.0': 0.5, 'w.1': -1.0, 'b': 0.1}
+        >>> n.load_state_dict({'w.0': 1.0, 'w.1': 2.0, 'b': 3.0}); n.w[1].data
+        2.0
+    """
 
     def zero_grad(self):
         for p in self.parameters():
@@ -87,6 +94,12 @@ class Neuron(Module):
     """`act(b + sum(w_i * x_i))`. `nonlin=True` means ReLU (micrograd's default); `activation`
     chooses any of `ACTIVATIONS` instead. `weights` and `bias` set the parameters exactly
     (no random draw), e.g. `Neuron(2, activation="tanh", weights=[0.6, -0.1], bias=0.3)`.
+
+        >>> g = Neuron(2, activation="tanh", weights=[0.6, -0.1], bias=0.3)
+        >>> g
+        TanhNeuron(2)
+        >>> round(g([-0.9, 0.1]).data, 4)      # tanh(0.3 + 0.6 * -0.9 + -0.1 * 0.1)
+        -0.2449
     """
 
     def __init__(self, nin, nonlin=True, *, activation=None, weights=None, bias=0.0):
@@ -118,7 +131,12 @@ class Neuron(Module):
 
 class Layer(Module):
     """`nout` neurons that see the same inputs. Returns a list, or a bare `Value` when
-    `nout == 1` (as micrograd). `weights` is one list per neuron, `biases` one number each."""
+    `nout == 1` (as micrograd). `weights` is one list per neuron, `biases` one number each.
+
+        >>> layer = Layer(2, 3, weights=[[1, 0], [0, 1], [1, 1]], biases=[0, 0, -1])
+        >>> [v.data for v in layer([2.0, 3.0])]
+        [2.0, 3.0, 4.0]
+    """
 
     def __init__(self, nin, nout, nonlin=True, *, activation=None, weights=None, biases=None):
         _check_size("Layer: nin (the number of inputs)", nin)
@@ -148,6 +166,13 @@ class MLP(Module):
     micrograd. `activations` gives one activation per layer instead, e.g. the seed's G/F
     network is `MLP(2, [1, 1], activations=["tanh", "sigmoid"])`. `weights` and `biases`, one
     entry per layer, set the parameters exactly.
+
+        >>> net = MLP(2, [1, 1], activations=["tanh", "sigmoid"],
+        ...           weights=[[[0.6, -0.1]], [[0.5]]], biases=[[0.3], [-0.2]])
+        >>> round(net([-0.9, 0.1]).data, 4)
+        0.4201
+        >>> [name for name, _ in net.named_parameters()][:3]
+        ['layers.0.neurons.0.w.0', 'layers.0.neurons.0.w.1', 'layers.0.neurons.0.b']
     """
 
     def __init__(self, nin, nouts, *, activations=None, weights=None, biases=None):

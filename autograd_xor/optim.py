@@ -15,7 +15,16 @@ __all__ = ["SGD"]
 
 
 class SGD:
-    """Plain SGD over a list of `Value`s (e.g. `model.parameters()`)."""
+    """Plain SGD over a list of `Value`s (e.g. `model.parameters()`).
+
+        >>> w = Value(1.0)
+        >>> ((w - 3) ** 2).backward()            # d/dw = 2 (w - 3) = -4
+        >>> opt = SGD([w], lr=0.25)
+        >>> opt.step(); w.data                   # 1 - 0.25 * -4
+        2.0
+        >>> opt.zero_grad(); w.grad
+        0.0
+    """
 
     def __init__(self, params, lr=0.01):
         self.params = list(params)

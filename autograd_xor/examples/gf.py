@@ -123,7 +123,7 @@ def run(steps=1):
 def render(result):
     v, f = result["values"], result["figures"]
     out = [
-        "The five-weight network of seed 004 (G -> F), one step of backpropagation",
+        "Seed 004: the five-weight network G -> F, one step of backpropagation",
         "  G = tanh(w_xg0 + w_xg1·x1 + w_xg2·x2)   F = S(w_gf0 + w_gf1·G)   e = (y − f)²/2",
         "  initial weights: " + ", ".join(f"{k} = {WEIGHTS[k]}" for k in NAMES),
         f"  training example: x1 = {X1}, x2 = {X2}, y = {Y};  learning rate lr = {LR}",

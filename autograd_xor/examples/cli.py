@@ -36,12 +36,14 @@ def add_walkthrough_parser(sub):
     p.add_argument("--list", action="store_true", help="list the examples and exit")
     p.add_argument("--json", action="store_true",
                    help="print every figure as JSON (full precision)")
+    def takers(opt):
+        return ", ".join(n for n, ex in EXAMPLES.items() if opt in ex.options)
     p.add_argument("--steps", type=_positive_int, metavar="N",
-                   help="iterations to show (gf, perceptron)")
+                   help=f"iterations to show ({takers('steps')})")
     p.add_argument("--epochs", type=_positive_int, metavar="N",
-                   help="training epochs (sigmoid, xor-sigmoid, xor-relu)")
+                   help=f"training epochs ({takers('epochs')})")
     p.add_argument("--seed", type=int, metavar="N",
-                   help="random seed for the initial weights (xor-sigmoid, xor-relu)")
+                   help=f"random seed for the initial weights ({takers('seed')})")
     p.set_defaults(run=_run_walkthrough)
     return p
 

@@ -27,7 +27,11 @@ FORMATS = ("png", "svg", "pdf")
 
 
 class MissingExtraError(ImportError):
-    """An optional dependency is not installed; the message names the extra to install."""
+    """An optional dependency is not installed; the message names the extra to install.
+
+        >>> issubclass(MissingExtraError, ImportError)     # `except ImportError` catches it
+        True
+    """
 
 
 def _matplotlib():
@@ -66,6 +70,11 @@ def training_figure(result, title=None):
     with the four XOR points and the 0.5 contour, where the decision flips (right).
 
     `result` is what `train_xor` returns (its `.losses`, `.model`, `.predictions`).
+
+        >>> from autograd_xor.xor import train_xor
+        >>> fig = training_figure(train_xor(seed=0, epochs=50))
+        >>> [ax.get_title() for ax in fig.axes[:2]]
+        ['loss before each update', 'learned decision boundary (output = 0.5)']
     """
     from .xor import XOR_INPUTS, XOR_TARGETS
 
@@ -113,7 +122,15 @@ def _format(path):
 
 def plot_training(result, path, title=None):
     """Draw `training_figure(result)` into `path` (.png, .svg or .pdf; '-' for PNG on
-    standard output). The file appears whole or not at all."""
+    standard output). The file appears whole or not at all.
+
+        >>> import os, tempfile
+        >>> from autograd_xor.xor import train_xor
+        >>> path = os.path.join(tempfile.mkdtemp(), "xor.png")
+        >>> plot_training(train_xor(seed=0, epochs=50), path)
+        >>> open(path, "rb").read(4)[1:]            # a PNG file starts with \\x89PNG
+        b'PNG'
+    """
     fmt = _format(path)
     fig = training_figure(result, title)
     buf = io.BytesIO()
@@ -126,7 +143,13 @@ def plot_training(result, path, title=None):
 
 def check_plot_path(path):
     """Raise now, before any training, if `plot_training` could not write `path`: an unknown
-    image format (`ValueError`) or no matplotlib (`MissingExtraError`)."""
+    image format (`ValueError`) or no matplotlib (`MissingExtraError`).
+
+        >>> check_plot_path("xor.jpg")
+        Traceback (most recent call last):
+        ...
+        ValueError: cannot tell the image format of 'xor.jpg'; end the file name with one of .png, .svg, .pdf
+    """
     _format(path)
     _matplotlib()
 
@@ -147,7 +170,14 @@ def _graph_format(path):
 def check_graph_path(path):
     """Raise now, before any training, if `write_network` could not write `path`: an unknown
     format (`ValueError`), no graphviz package (`MissingExtraError`) or, for SVG and PNG, no
-    Graphviz `dot` program (`autograd_xor.render.DotNotFoundError`)."""
+    Graphviz `dot` program (`autograd_xor.render.DotNotFoundError`).
+
+        >>> check_graph_path("net.dot")             # DOT text needs no Graphviz: no error
+        >>> check_graph_path("net.gif")
+        Traceback (most recent call last):
+        ...
+        ValueError: cannot tell the drawing format of 'net.gif'; end the file name with one of .svg, .png, .dot
+    """
     import shutil
 
     from .render import INSTALL_GRAPHVIZ, DotNotFoundError
@@ -168,7 +198,15 @@ def check_graph_path(path):
 def write_network(model, path):
     """Write the network figure of `model` (`autograd_xor.render.draw_network`: inputs,
     neurons, every weight on its edge) to `path` as .svg, .png or .dot ('-': SVG on standard
-    output), atomically."""
+    output), atomically.
+
+        >>> import os, tempfile
+        >>> from autograd_xor import MLP
+        >>> path = os.path.join(tempfile.mkdtemp(), "net.dot")
+        >>> write_network(MLP(2, [2, 1], activations=["tanh", "sigmoid"]), path)
+        >>> open(path).read().count("tanh")
+        2
+    """
     from .render import draw_network, network_to_dot, render
     fmt = _graph_format(path)
     # the weights as trained; the last step's gradients are tiny and would only distract

@@ -153,8 +153,52 @@ def _svg_of(thing):
 
 # --- the MkDocs hooks --------------------------------------------------------------------
 
+def doctest_blocks(lines):
+    """Wrap each run of doctest lines (from a `>>>` line to the next blank line) that is not
+    already inside a fenced block in a ```pycon fence, so that docstring examples, which
+    lose their indentation in the API reference, still show as code.
+
+        >>> doctest_blocks(["Adds.", "", ">>> 1 + 1", "2", "", "```", ">>> x", "```"])
+        ['Adds.', '', '```pycon', '>>> 1 + 1', '2', '```', '', '```', '>>> x', '```']
+    """
+    out, fence, in_example = [], None, False
+    for line in lines:
+        stripped = line.strip()
+        if in_example and not stripped:
+            out.append("```")
+            in_example = False
+        if fence is None and not in_example and line.startswith(">>>"):
+            out.append("```pycon")
+            in_example = True
+        elif not in_example and stripped[:3] in ("```", "~~~"):
+            marker = stripped[:3]
+            fence = marker if fence is None else (None if fence == marker else fence)
+        out.append(line)
+    if in_example:
+        out.append("```")
+    return out
+
+
+def _doctest_extension():
+    from markdown.extensions import Extension
+    from markdown.preprocessors import Preprocessor
+
+    class DoctestBlocks(Preprocessor):
+        def run(self, lines):
+            return doctest_blocks(lines)
+
+    class DoctestExtension(Extension):
+        def extendMarkdown(self, md):
+            # before the fenced-code preprocessors (priority 25 and above), so they see it
+            md.preprocessors.register(DoctestBlocks(md), "doctest_blocks", 40)
+
+    return DoctestExtension()
+
+
 def on_config(config):
-    """Expand the nav entry `walkthroughs/index.md` into that page and one per example."""
+    """Expand the nav entry `walkthroughs/index.md` into that page and one per example, and
+    show bare doctest lines (docstring examples) as code."""
+    config.markdown_extensions.append(_doctest_extension())
     def expand(items):
         out = []
         for item in items:
@@ -192,3 +236,43 @@ def on_files(files, config):
 def on_page_markdown(markdown, page, config, files):
     return _WALKTHROUGH.sub(lambda m: walkthrough_markdown(m.group(1), not m.group(2)),
                             markdown)
+
+
+# --- offline: the built site must not fetch anything ----------------------------------------
+
+_REMOTE_ASSET = re.compile(
+    r"""<script[^>]*\ssrc=["']?(?:https?:)?//"""          # a script from elsewhere
+    r"""|<link[^>]*\shref=["']?(?:https?:)?//[^>]*>"""     # a stylesheet, font, icon, ...
+    r"""|<img[^>]*\ssrc=["']?(?:https?:)?//"""             # an image from elsewhere
+    r"""|@import\s+(?:url\()?["']?(?:https?:)?//"""        # CSS pulling in more CSS
+    r"""|url\(["']?(?:https?:)?//""",                       # fonts and images from CSS
+    re.IGNORECASE)
+
+
+def remote_assets(text):
+    """The places in an HTML or CSS text that would make a browser fetch from the network.
+    Plain links (`<a href="https://...">`) are fine: following one is the reader's choice.
+
+        >>> remote_assets('<a href="https://example.org">x</a> <img src="figures/a.svg">')
+        []
+        >>> remote_assets('<link rel="stylesheet" href="https://fonts.example/css">')
+        ['<link rel="stylesheet" href="https://fonts.example/css">']
+    """
+    return [m.group(0) for m in _REMOTE_ASSET.finditer(text)]
+
+
+def on_post_build(config):
+    import os
+
+    from mkdocs.exceptions import PluginError
+    bad = []
+    for folder, _, names in os.walk(config["site_dir"]):
+        for name in names:
+            if name.endswith((".html", ".css")):
+                path = os.path.join(folder, name)
+                with open(path, encoding="utf-8") as f:
+                    bad += [f"{os.path.relpath(path, config['site_dir'])}: {hit}"
+                            for hit in remote_assets(f.read())]
+    if bad:
+        raise PluginError("the site must build and read offline, but it loads from the "
+                          "network:\n  " + "\n  ".join(bad[:10]))

@@ -17,10 +17,12 @@ import html
 
 try:
     import ipywidgets as widgets
-    from IPython.display import clear_output, display
+    from IPython.display import HTML, SVG, clear_output, display
 except ImportError:
     raise ImportError('the stepper widget needs ipywidgets: pip install "autograd_xor[jupyter]"; '
                       'without it, step(loss, widget=False) gives a plain iterator') from None
+
+from .render import DotNotFoundError
 
 __all__ = ["Stepper"]
 
@@ -80,7 +82,13 @@ class Stepper(widgets.VBox):
         self.next_button.disabled = i == len(self.steps) - 1
         self.text.value = f"<code>{html.escape(step.text())}</code>"
         if self.draw:
-            # Errors while drawing go into the output widget (and the notebook's widget state).
+            # Errors while drawing go into the output widget (and the notebook's widget state);
+            # a missing Graphviz is not an error of the step: say so and keep the text going.
             with self.graph:
                 clear_output(wait=True)
-                display(step.draw(self.rankdir))
+                try:
+                    svg = step.draw(self.rankdir).pipe(format="svg", encoding="utf-8")
+                except (ImportError, DotNotFoundError) as e:
+                    display(HTML(f"<i>(no drawing: {html.escape(str(e))})</i>"))
+                else:
+                    display(SVG(svg))

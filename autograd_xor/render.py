@@ -114,7 +114,7 @@ def _wrap(lines, rankdir):
 
 def _colours(highlight, order):
     """{Value: fill colour} from a mapping, or from an iterable of Values/labels."""
-    if isinstance(highlight, Value):
+    if isinstance(highlight, (Value, str)):
         highlight = [highlight]
     if isinstance(highlight, Mapping):
         return dict(highlight)

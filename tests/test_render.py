@@ -136,7 +136,7 @@ def test_fused_neuron_node_is_a_box_with_its_factors_on_the_edges():
 def test_highlight_by_value_label_or_mapping():
     a, b, c, d = small_graph()
     i_c = topological_order(d).index(c)
-    for highlight in ([c], ["c"], {c: HIGHLIGHT}):
+    for highlight in ([c], ["c"], {c: HIGHLIGHT}, c, "c"):
         nodes = dot_nodes(to_dot(d, highlight=highlight))
         assert nodes[f"n{i_c}"]["fillcolor"] == HIGHLIGHT
         assert nodes[f"n{i_c}op"]["fillcolor"] == HIGHLIGHT

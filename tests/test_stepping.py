@@ -216,13 +216,31 @@ def test_stepper_widget_moves_with_buttons_slider_and_code():
         w.show(99)
 
 
+def shown_by_stepper(monkeypatch):
+    from autograd_xor import jupyter
+    shown = []
+    monkeypatch.setattr(jupyter, "display", shown.append)
+    return jupyter.Stepper, shown
+
+
 @pytest.mark.needs_dot
-def test_stepper_draws_into_its_output(capsys):
-    from autograd_xor.jupyter import Stepper
-    w = Stepper(Steps(graph()), draw=True)     # outside a kernel, display() prints the source
-    capsys.readouterr()
+def test_stepper_draws_the_current_step(monkeypatch):
+    Stepper, shown = shown_by_stepper(monkeypatch)
+    w = Stepper(Steps(graph()), draw=True)
+    w.show(-1)
+    svg = shown[-1].data                               # an IPython SVG display object
+    texts = [t.text for t in ET.fromstring(svg).iter("{http://www.w3.org/2000/svg}text")]
+    assert "a" in texts and f'fill="{CURRENT}"' in svg
+    assert len(shown) == 2                             # the first step, then the last
+
+
+def test_stepper_without_dot_says_so_and_keeps_going(monkeypatch, tmp_path):
+    monkeypatch.setenv("PATH", str(tmp_path))
+    Stepper, shown = shown_by_stepper(monkeypatch)
+    w = Stepper(Steps(graph()), draw=True)
     w.next()
-    assert w.current.to_dot() in capsys.readouterr().out
+    assert "no drawing" in shown[-1].data and "apt-get install graphviz" in shown[-1].data
+    assert w.slider.value == 1 and "forward 2/" in w.text.value
 
 
 def test_deep_graph_steps_without_recursion():

@@ -38,6 +38,7 @@ Two pictures:
 
 import math
 import re
+import shutil
 from collections.abc import Mapping
 
 from .engine import Value, topological_order
@@ -320,6 +321,9 @@ def _drawing_class():
                     raise DotNotFoundError(format or self.format) from None
 
             def render(self, *args, **kwargs):
+                # graphviz saves the DOT source before it runs dot: check first, write nothing
+                if shutil.which(self.engine) is None:
+                    raise DotNotFoundError(kwargs.get("format") or self.format)
                 try:
                     return super().render(*args, **kwargs)
                 except graphviz.ExecutableNotFound:

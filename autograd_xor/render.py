@@ -80,6 +80,10 @@ def _record_field(text):
     return out.replace("\n", "\\n")
 
 
+class _Raw(str):
+    """An attribute value already in DOT syntax (a quoted record label)."""
+
+
 def _attrs(**attrs):
     parts = []
     for key, value in attrs.items():
@@ -90,10 +94,6 @@ def _attrs(**attrs):
         else:
             parts.append(f"{key}={_quote(value) if not _plain(value) else value}")
     return "[" + " ".join(parts) + "]"
-
-
-class _Raw(str):
-    """An attribute value already in DOT syntax (a quoted record label)."""
 
 
 def _plain(value):
@@ -160,8 +160,8 @@ def _graph_lines(root, *, show_local=False, highlight=(), grads=None):
             for p, d in zip(v._prev, v._local):
                 # Edges into a fused node always carry their factor: a plain-number input
                 # of a neuron is not a node, so this is the only place it shows.
-                lab = f"×{_num(d)}" if (show_local or fused) else None
-                lines.append(f"  n{index[p]} -> n{i}op{(' ' + _attrs(label=lab)) if lab else ''}\n")
+                edge = f" {_attrs(label=f'×{_num(d)}')}" if (show_local or fused) else ""
+                lines.append(f"  n{index[p]} -> n{i}op{edge}\n")
     return lines
 
 

@@ -55,7 +55,21 @@ _builtin_compile = compile
 
 
 class CompileError(RuntimeError):
-    """A graph that a compiled replay cannot reproduce."""
+    """A graph that a compiled replay cannot reproduce.
+
+        >>> from autograd_xor import Value
+        >>> w = Value(3.0); calls = []
+        >>> def branchy():                  # the op depends on how often it was called
+        ...     calls.append(1)
+        ...     return w * 2 if len(calls) % 2 else w + 2
+        >>> step = compile(branchy)
+        >>> step()
+        6.0
+        >>> step()
+        Traceback (most recent call last):
+        ...
+        autograd_xor.compile.CompileError: compile: the graph changed between calls: node 2 was * of (0, 1), now + of (0, 1). Its shape depends on data (e.g. a branch on .data), which a replay cannot follow; call fn().backward() eagerly instead
+    """
 
 
 def compile(fn, *, check_every=0):
@@ -63,12 +77,28 @@ def compile(fn, *, check_every=0):
 
     Returns a `Compiled` step: `step()` does what `out = fn(); out.backward()` does and
     returns the loss as a float (or fn's tuple with each Value replaced by its float).
+
+        >>> from autograd_xor import Value
+        >>> w = Value(3.0)
+        >>> step = compile(lambda: w * w + 1)
+        >>> step(), w.grad                  # like (w * w + 1).backward(): d/dw = 2w
+        (10.0, 6.0)
     """
     return Compiled(fn, check_every=check_every)
 
 
 class Compiled:
-    """A traced training step; call it to run forward and backward. See `compile`."""
+    """A traced training step; call it to run forward and backward. See `compile`.
+
+        >>> from autograd_xor import Value
+        >>> w = Value(3.0)
+        >>> step = Compiled(lambda: w * w + 1)
+        >>> for _ in range(3):
+        ...     w.grad = 0.0
+        ...     loss = step()
+        >>> loss, w.grad, step.calls, step.replays     # calls 1, 2 eager; call 3 replayed
+        (10.0, 6.0, 3, 1)
+    """
 
     def __init__(self, fn, *, check_every=0):
         if not callable(fn):

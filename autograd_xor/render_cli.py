@@ -5,7 +5,7 @@
 `--view ops` (the default) draws the example's computation graph after one backward pass,
 every node with its label, value and gradient; `--view network` draws the example's network
 with each weight edge coloured by the sign of its adjustment. Without `--format`, the format
-comes from the file's suffix (.svg, .png, .dot or .gv), else SVG. `--out -` writes to stdout.
+comes from the file's suffix (.svg, .png, .dot or .gv; SVG when there is none). `--out -` writes to stdout.
 DOT text needs no Graphviz; SVG and PNG need the `dot` program, and without it the command
 says how to install it and writes nothing.
 """
@@ -50,9 +50,13 @@ def _example(name):
 
 
 def _format(args):
+    from .cli import CLIError
     if args.format:
         return args.format
     suffix = os.path.splitext(args.out)[1].lower() if args.out != "-" else ""
+    if suffix and suffix not in _SUFFIX:
+        raise CLIError(f"graph: cannot tell the format of {args.out!r} from its suffix; "
+                       f"name it .svg, .png or .dot, or give --format svg|png|dot")
     return _SUFFIX.get(suffix, "svg")
 
 

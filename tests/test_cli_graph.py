@@ -120,5 +120,8 @@ def test_bad_options_and_unwritable_output(tmp_path):
     assert r.returncode == 2 and "invalid choice: 'pdf'" in r.stderr
     r = run("gf", "--format", "dot")
     assert r.returncode == 2 and "--out" in r.stderr
+    r = run("gf", "--out", "g.pdf", cwd=tmp_path)
+    assert r.returncode == 2 and "cannot tell the format of 'g.pdf'" in r.stderr
+    assert not list(tmp_path.iterdir())
     r = run("gf", "--format", "dot", "--out", str(tmp_path / "missing" / "g.dot"))
     assert r.returncode == 2 and r.stderr.count("\n") == 1 and "Traceback" not in r.stderr

@@ -5,7 +5,8 @@
 `--view ops` (the default) draws the example's computation graph after one backward pass,
 every node with its label, value and gradient; `--view network` draws the example's network
 with each weight edge coloured by the sign of its adjustment. Without `--format`, the format
-comes from the file's suffix (.svg, .png, .dot or .gv; SVG when there is none). `--out -` writes to stdout.
+comes from the file's suffix (.svg, .png, .dot or .gv; SVG when there is none). `--out -`
+writes to stdout.
 DOT text needs no Graphviz; SVG and PNG need the `dot` program, and without it the command
 says how to install it and writes nothing.
 """

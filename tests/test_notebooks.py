@@ -6,6 +6,7 @@ The kernel is the `python3` kernelspec of the interpreter running the tests (its
 `share/jupyter` comes first on JUPYTER_PATH), and the test checks that it really is."""
 
 import glob
+import importlib.util
 import os
 import sys
 
@@ -70,6 +71,17 @@ def test_there_are_the_four_tour_notebooks():
     names = {os.path.basename(p) for p in NOTEBOOKS}
     assert {"01_engine_tour.ipynb", "02_gf_walkthrough_stepped.ipynb", "03_xor_training.ipynb",
             "04_gradient_checking.ipynb"} <= names
+
+
+def test_tour_notebooks_match_their_script():
+    """notebooks/build_notebooks.py writes 01-04: the stored files are what it writes."""
+    spec = importlib.util.spec_from_file_location(
+        "build_notebooks", os.path.join(ROOT, "notebooks", "build_notebooks.py"))
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    for name, cells in script.NOTEBOOKS.items():
+        stored = nbformat.read(os.path.join(ROOT, "notebooks", name), as_version=4)
+        assert stored == script.build(name, cells), f"run notebooks/build_notebooks.py ({name})"
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=os.path.basename)

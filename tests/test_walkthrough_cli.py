@@ -88,3 +88,12 @@ def test_bad_use_is_one_line_and_exit_2(args, words):
 def test_argparse_refuses_a_bad_number():
     p = cli("gf", "--steps", "0")
     assert p.returncode == 2 and "at least 1" in p.stderr
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_every_walkthrough_has_json(name, capsys):
+    assert main(["walkthrough", name, "--json"]) == 0
+    r = json.loads(capsys.readouterr().out)
+    assert r["name"] == name and r["seed"] == get(name).seed
+    for fig in r.get("figures", {}).values():           # each printed figure, three ways
+        assert set(fig) == {"value", "rounded", "book", "agrees"}

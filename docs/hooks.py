@@ -151,6 +151,35 @@ def _svg_of(thing):
     return render(thing, format="svg")
 
 
+# --- the benchmark table ------------------------------------------------------------------
+
+_BENCHMARKS = re.compile(r"^<!-- benchmarks -->$", re.MULTILINE)
+_bench_output = {}
+
+
+def benchmark_markdown(root):
+    """`python benchmarks/bench.py --quick`, run now, as a text block (once per process, so
+    `mkdocs serve` does not rerun it on every edit)."""
+    import os
+    import subprocess
+    import sys
+    import tempfile
+    if "text" not in _bench_output:
+        from mkdocs.exceptions import PluginError
+        with tempfile.TemporaryDirectory() as tmp:
+            r = subprocess.run([sys.executable, os.path.join(root, "benchmarks", "bench.py"),
+                                "--quick", "--json", os.path.join(tmp, "results.json")],
+                               capture_output=True, text=True, cwd=root, timeout=600)
+        if r.returncode != 0:
+            raise PluginError("the performance page runs benchmarks/bench.py --quick, which "
+                              f"failed (install the docs extra: pip install -e '.[docs]'):\n"
+                              f"{r.stderr.strip() or r.stdout.strip()}")
+        lines = [line for line in r.stdout.strip("\n").splitlines()
+                 if not line.startswith("wrote ")]
+        _bench_output["text"] = "\n".join(lines).strip("\n")
+    return "```text\n" + _bench_output["text"] + "\n```\n"
+
+
 # --- the MkDocs hooks --------------------------------------------------------------------
 
 def doctest_blocks(lines):
@@ -234,6 +263,9 @@ def on_files(files, config):
 
 
 def on_page_markdown(markdown, page, config, files):
+    import os
+    markdown = _BENCHMARKS.sub(
+        lambda m: benchmark_markdown(os.path.dirname(config["config_file_path"])), markdown)
     return _WALKTHROUGH.sub(lambda m: walkthrough_markdown(m.group(1), not m.group(2)),
                             markdown)
 

@@ -215,18 +215,30 @@ class Value:
         Leaves accumulate (a second call adds a second gradient, as in PyTorch); the
         gradients of inner nodes are recomputed from zero on every call.
         """
-        order = topological_order(self)
-        for v in order:
-            if v._prev:
-                v.grad = 0.0
+        inner = [v for v in topological_order(self) if v._prev]
+        for v in inner:
+            v.grad = 0.0
         self.grad += 1.0
-        anomaly = _mode.anomaly
-        for v in reversed(order):
-            g = v.grad
-            for p, d in zip(v._prev, v._local):
-                p.grad += d * g
-            if anomaly:
+        if _mode.anomaly:
+            for v in reversed(inner):
+                g = v.grad
+                for p, d in zip(v._prev, v._local):
+                    p.grad += d * g
                 _check_backward(v)
+            return
+        for v in reversed(inner):              # the same sums, unrolled for one or two parents
+            g = v.grad
+            prev = v._prev
+            if len(prev) == 2:
+                a, b = prev
+                da, db = v._local
+                a.grad += da * g
+                b.grad += db * g
+            elif len(prev) == 1:
+                prev[0].grad += v._local[0] * g
+            else:
+                for p, d in zip(prev, v._local):
+                    p.grad += d * g
 
     def __repr__(self):
         label = f", label={self.label!r}" if self.label else ""
@@ -260,19 +272,34 @@ def topological_order(root):
         ['a', 'k', 'b', 'c']
     """
     order, seen = [], set()
-    stack = [(root, False)]
-    push, pop = stack.append, stack.pop
+    stack = [root]
+    push, pop, append, see = stack.append, stack.pop, order.append, seen.add
     while stack:
-        v, expanded = pop()
-        if expanded:
-            order.append(v)
+        v = pop()
+        if v is _DONE:                 # every parent of the node below is in order: add it
+            append(pop())
         elif v not in seen:
-            seen.add(v)
-            push((v, True))
-            for p in reversed(v._prev):
-                if p not in seen:
-                    push((p, False))
+            see(v)
+            prev = v._prev
+            if not prev:
+                append(v)
+                continue
+            push(v)
+            push(_DONE)                # a marker, not a (node, flag) tuple: less memory
+            if len(prev) == 2:
+                a, b = prev
+                if b not in seen:
+                    push(b)
+                if a not in seen:
+                    push(a)
+            else:
+                for p in reversed(prev):
+                    if p not in seen:
+                        push(p)
     return order
+
+
+_DONE = object()
 
 
 def weighted_sum(weights, inputs, bias):

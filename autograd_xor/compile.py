@@ -49,7 +49,7 @@ import math
 
 from .engine import Value, _mode, _pow, topological_order
 
-__all__ = ["compile", "Compiled", "CompileError"]
+__all__ = ["compile", "Compiled", "CompileError", "replay_graph"]
 
 _builtin_compile = compile
 
@@ -87,6 +87,28 @@ def compile(fn, *, check_every=0):
     return Compiled(fn, check_every=check_every)
 
 
+def replay_graph(root):
+    """A replay of the graph under `root` as it stands (for checking and for graphs built
+    once): each call recomputes it from its leaves' current `.data`, adds the gradients to
+    their `.grad` as `root.backward()` would, and returns root's value.
+
+        >>> from autograd_xor import Value
+        >>> a, b = Value(2.0), Value(-3.0)
+        >>> run = replay_graph(a * b + a ** 2)
+        >>> a.data = 1.0
+        >>> run(), a.grad, b.grad
+        (-2.0, -1.0, 1.0)
+    """
+    if not isinstance(root, Value) or not root._prev:
+        raise CompileError(f"replay_graph: expected the Value result of an op, got {root!r}")
+    trace = _Trace(root, [])
+    trace.shape = None
+    trace.live = [i for i in range(trace.n) if not trace.ops[i]]
+    _, replay = _generate(trace)
+    leaves = [trace.nodes[i] for i in trace.live]
+    return lambda: replay(leaves)
+
+
 class Compiled:
     """A traced training step; call it to run forward and backward. See `compile`.
 
@@ -119,7 +141,10 @@ class Compiled:
 
     def __call__(self):
         if not _mode.grad_enabled or _mode.anomaly:
-            return self._eager()[0]
+            out = self.fn()
+            if _mode.grad_enabled:                 # detect_anomaly: its checks, eagerly
+                _outputs(out)[0].backward()
+            return _floats(out)                    # no_grad: nothing to differentiate
         self.calls += 1
         if self._replay is None or (self.check_every and self.calls % self.check_every == 0):
             out, trace = self._eager()

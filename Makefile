@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: demo test dot clean docs serve-docs
+.PHONY: demo test dot clean bench bench-quick docs serve-docs
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -49,6 +49,18 @@ docs: $(VENV)/.installed-docs dot
 
 serve-docs: $(VENV)/.installed-docs dot
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs serve
+
+$(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e ".[bench]"
+	touch $@
+
+# Side by side with micrograd (and PyTorch if installed): prints the table, writes
+# benchmarks/results.json. A few minutes; bench-quick takes under a minute.
+bench: $(VENV)/.installed-bench
+	$(BIN)/python benchmarks/bench.py
+
+bench-quick: $(VENV)/.installed-bench
+	$(BIN)/python benchmarks/bench.py --quick
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis site build *.egg-info

@@ -56,7 +56,11 @@ FORMATS = ("svg", "png", "dot")
 
 
 class DotNotFoundError(RuntimeError):
-    """The Graphviz `dot` program, which turns DOT text into SVG or PNG, is not installed."""
+    """The Graphviz `dot` program, which turns DOT text into SVG or PNG, is not installed.
+
+        >>> "apt-get install graphviz" in str(DotNotFoundError("png"))
+        True
+    """
 
     def __init__(self, format="svg"):
         super().__init__(
@@ -386,7 +390,13 @@ def draw_network(model, rankdir="LR", *, input_labels=None, output_labels=None,
 def render(graph, format="svg"):
     """The drawing as bytes in `format` ('svg', 'png' or 'dot'): `graph` is a `Value`, a model
     or a `Digraph` from `draw_dot`/`draw_network`. 'dot' needs no Graphviz at all; the others
-    raise `DotNotFoundError` (saying how to install Graphviz) when `dot` is missing."""
+    raise `DotNotFoundError` (saying how to install Graphviz) when `dot` is missing.
+
+        >>> from autograd_xor import Value
+        >>> a = Value(2.0, label="a")
+        >>> render(a * a, "dot")[:9]
+        b'digraph {'
+    """
     if format not in FORMATS:
         raise ValueError(f"format must be one of {FORMATS}, got {format!r}")
     if isinstance(graph, Value) or not hasattr(graph, "source"):

@@ -94,7 +94,14 @@ class _Step:
 
 class ForwardStep(_Step):
     """Node `index` (from 0) of the forward pass: its value and the local derivatives it
-    stored for `backward()`. `parents` and `local` are the node's `_prev` and `_local`."""
+    stored for `backward()`. `parents` and `local` are the node's `_prev` and `_local`.
+
+        >>> from autograd_xor import Value
+        >>> x = Value(3.0, label="x"); y = x.tanh(); y.label = "y"
+        >>> s = list(forward_steps(y))[1]
+        >>> s.formula(), [p.label for p in s.parents], round(s.local[0], 6)
+        ('tanh(x)', ['x'], 0.009866)
+    """
 
     __slots__ = ()
 
@@ -149,6 +156,12 @@ class BackwardStep(_Step):
     `local[i]` is the stored local derivative, `contributions[i] = local[i] * upstream` what
     this step adds to that parent's gradient and `parent_grads[i]` its gradient after that.
     `grads` maps every node to its gradient so far (after this step).
+
+        >>> from autograd_xor import Value
+        >>> x = Value(3.0, label="x"); y = x * x; y.label = "y"
+        >>> s = list(backward_steps(y))[0]   # y passes its gradient to x, twice (x * x)
+        >>> s.upstream, s.local, s.contributions, s.parent_grads
+        (1.0, (3.0, 3.0), (3.0, 3.0), (3.0, 6.0))
     """
 
     __slots__ = ("upstream", "contributions", "parent_grads", "_walk")
@@ -198,7 +211,13 @@ class BackwardStep(_Step):
 
 
 def forward_steps(root):
-    """The forward pass as steps, one per node of `topological_order(root)`."""
+    """The forward pass as steps, one per node of `topological_order(root)`.
+
+        >>> from autograd_xor import Value
+        >>> x = Value(3.0, label="x"); y = x * x; y.label = "y"
+        >>> [s.node.label for s in forward_steps(y)]
+        ['x', 'y']
+    """
     order = topological_order(_check_root(root, "forward_steps"))
     names, pos = _names(order), {v: i for i, v in enumerate(order)}
     for i, v in enumerate(order):
@@ -207,7 +226,13 @@ def forward_steps(root):
 
 def backward_steps(root):
     """The backward pass as steps, in the reverse of `topological_order(root)`: the walk of
-    `backward()`, on a table of its own (no `.grad` changes), starting from zero."""
+    `backward()`, on a table of its own (no `.grad` changes), starting from zero.
+
+        >>> from autograd_xor import Value
+        >>> x = Value(3.0, label="x"); y = x * x; y.label = "y"
+        >>> [(s.node.label, s.upstream) for s in backward_steps(y)], x.grad
+        ([('y', 1.0), ('x', 6.0)], 0.0)
+    """
     order = topological_order(_check_root(root, "backward_steps"))
     names, pos = _names(order), {v: i for i, v in enumerate(order)}
     n = len(order)

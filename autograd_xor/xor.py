@@ -21,6 +21,13 @@ XOR_TARGETS = [0.0, 1.0, 1.0, 0.0]
 
 @dataclass
 class XORResult:
+    """What `train_xor` returns: the trained model, the settings, the loss before each
+    update, the final predictions and their loss; `learned` says whether rounding gives XOR.
+
+        >>> r = train_xor(seed=0, epochs=5)
+        >>> len(r.losses), r.learned          # one loss per update; 5 epochs are too few
+        (5, False)
+    """
     model: MLP
     epochs: int
     lr: float
@@ -37,7 +44,14 @@ class XORResult:
 
 def make_xor_model(hidden=4, seed=0):
     """2 inputs, `hidden` tanh units, one sigmoid output; weights from `random.Random(seed)`
-    drawn through the global `random` as micrograd does, so the same seed gives the same net."""
+    drawn through the global `random` as micrograd does, so the same seed gives the same net.
+
+        >>> a, b = make_xor_model(hidden=2, seed=0), make_xor_model(hidden=2, seed=0)
+        >>> a
+        MLP of [Layer of [TanhNeuron(2), TanhNeuron(2)], Layer of [SigmoidNeuron(2)]]
+        >>> a.state_dict() == b.state_dict()
+        True
+    """
     state = random.getstate()
     random.seed(seed)
     try:
@@ -57,6 +71,11 @@ def train_xor(hidden=4, epochs=1000, lr=0.5, seed=0, model=None, callback=None):
 
     `callback(epoch, loss)` is called after every update (for progress bars and plots).
     Pass `model` to continue training one you have (e.g. loaded from a file).
+
+        >>> seen = []
+        >>> r = train_xor(epochs=3, callback=lambda epoch, loss: seen.append(epoch))
+        >>> seen, len(r.losses)
+        ([1, 2, 3], 3)
     """
     if model is None:
         model = make_xor_model(hidden, seed)

@@ -32,6 +32,13 @@ class Stepper(widgets.VBox):
 
     `draw=False` leaves the graph out (e.g. without the Graphviz `dot` program); the text
     still follows the slider.
+
+        >>> from autograd_xor import Value
+        >>> from autograd_xor.stepping import Steps
+        >>> x = Value(2.0, label="x"); y = x * 3; y.label = "y"
+        >>> s = Stepper(Steps(y, "backward"), draw=False)
+        >>> s.show(1); s.current.text()
+        'backward 2/3: v1: ∂y/∂v1 = 2.0000, final (a leaf)'
     """
 
     def __init__(self, steps, *, rankdir="LR", draw=True):

@@ -20,7 +20,11 @@ EXAMPLES = {ex.name: ex for ex in (gf.EXAMPLE, perceptron.EXAMPLE, descent.EXAMP
 
 
 def names():
-    """The example names, in the order `walkthrough --list` shows them."""
+    """The example names, in the order `walkthrough --list` shows them.
+
+        >>> names()[0], "perceptron" in names()
+        ('gf', True)
+    """
     return list(EXAMPLES)
 
 

@@ -27,6 +27,11 @@ class Example:
     the `autograd_xor.nn` module holding the example's weights with `.grad` filled by that
     backward pass, or `None` when the example has no network. `options` names the keyword
     arguments `run` takes, with their defaults.
+
+        >>> from autograd_xor.examples import get
+        >>> ex = get("perceptron")
+        >>> ex.options, ex.run()["figures"]["w1"]["book"]
+        ({'steps': 20}, '0.59')
     """
     name: str
     title: str

@@ -43,6 +43,30 @@ def test_every_public_name_has_a_docstring_with_an_example(name):
     assert ">>>" in doc, f"autograd_xor.{name}'s docstring has no runnable example"
 
 
+def _module_names():
+    """(module, name) for each class and function in the `__all__` of every public module
+    of the package (the worked examples' own modules are reached through `examples`)."""
+    import importlib
+    import inspect
+    import pkgutil
+    out = []
+    for info in pkgutil.iter_modules(autograd_xor.__path__, "autograd_xor."):
+        if any(part.startswith("_") for part in info.name.split(".")):
+            continue
+        module = importlib.import_module(info.name)
+        for name in getattr(module, "__all__", []):
+            obj = getattr(module, name)
+            if inspect.isclass(obj) or inspect.isfunction(obj):
+                out.append(pytest.param(module, name, id=f"{info.name}.{name}"))
+    return out
+
+
+@pytest.mark.parametrize("module, name", _module_names())
+def test_every_public_class_and_function_of_every_module_has_an_example(module, name):
+    doc = getattr(module, name).__doc__ or ""
+    assert ">>>" in doc, f"{module.__name__}.{name}'s docstring has no runnable example"
+
+
 def _transcripts():
     """(page, command, expected stdout) for every ```text block starting '$ autograd-xor'."""
     out = []

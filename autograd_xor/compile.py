@@ -416,8 +416,16 @@ def _generate(trace):
         elif op == "log":
             fwd.append(f"d{i} = log({a})")
             local[i] = [f"(1.0 / {a})"]
-        elif op in ("bce", "bce_logits"):
-            fwd.append(f"d{i}, l{i}_0 = _{op}({a}, {_num(consts[i])})")
+        elif op == "bce":             # as autograd_xor.losses.binary_cross_entropy
+            t = _num(consts[i])
+            fwd += [f"if not 0.0 <= {a} <= 1.0: raise ValueError",
+                    f"lp = max(log({a}), -100.0) if {a} > 0.0 else -100.0",
+                    f"lq = max(log1p(-{a}), -100.0) if {a} < 1.0 else -100.0",
+                    f"d{i} = -({t} * lp + (1.0 - {t}) * lq)",
+                    f"l{i}_0 = ({a} - {t}) / max({a} * (1.0 - {a}), 1e-12)"]
+            local[i] = [f"l{i}_0"]
+        elif op == "bce_logits":
+            fwd.append(f"d{i}, l{i}_0 = _bce_logits({a}, {_num(consts[i])})")
             local[i] = [f"l{i}_0"]
         elif op == "Σw·x+b":
             terms, loc, pos = [p[-1]], [], 0
@@ -465,7 +473,7 @@ def _generate(trace):
     ret = f"d{root}" if trace.shape is None else f"(d{root}{outs})"
     body = fwd + bwd + writes + [f"return {ret}"]
     source = "def replay(L):\n    " + "\n    ".join(body) + "\n"
-    env = {"_pow": _pow, "tanh": math.tanh, "exp": math.exp, "log": math.log,
+    env = {"_pow": _pow, "tanh": math.tanh, "exp": math.exp, "log": math.log, "log1p": math.log1p,
            "_bce": _bce, "_bce_logits": _bce_logits, "inf": math.inf, "nan": math.nan}
     exec(_builtin_compile(source, "<autograd_xor.compile replay>", "exec"), env)
     return source, env["replay"]

@@ -62,9 +62,14 @@ def race(contestants, rounds, budget):
     for r in range(rounds):
         for name in (names if r % 2 == 0 else names[::-1]):
             # micrograd's graphs are reference cycles (each node's _backward closure holds
-            # the node): collect the last round's garbage so nobody pays for another's
+            # the node), freed only by the garbage collector: each round starts clean and
+            # pays, in its time, for collecting its own garbage
             gc.collect()
-            rows[name]["times"].append(_time_steps(steps[name], rows[name]["steps_per_round"]))
+            n = rows[name]["steps_per_round"]
+            t0 = time.perf_counter()
+            _time_steps(steps[name], n)
+            gc.collect()
+            rows[name]["times"].append((time.perf_counter() - t0) / n)
     for row in rows.values():
         row["median_s"] = statistics.median(row["times"])
     return rows

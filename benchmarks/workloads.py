@@ -266,7 +266,8 @@ def _xor_ours(compiled):
     def loss_fn():
         outs = [model(x) for x in XOR_X]
         return sum(ax.binary_cross_entropy(o, t) for o, t in zip(outs, XOR_Y)) / len(outs)
-    return _xor_trainer(loss_fn, model.parameters(), model.zero_grad, compiled)
+    opt = ax.SGD(model.parameters(), lr=0.1)        # as autograd_xor.xor.train_xor
+    return _xor_trainer(loss_fn, opt.params, opt.zero_grad, compiled)
 
 
 def w3_ours():

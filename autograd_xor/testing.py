@@ -122,12 +122,12 @@ def expressions(n_vars=2, max_leaves=10):
     """
     leaves = st.one_of(st.tuples(st.just("x"), st.integers(0, n_vars - 1)),
                        st.tuples(st.just("c"), _finite(-2, 2)))
-    trees = st.recursive(
-        leaves,
-        lambda children: st.one_of(
-            st.tuples(st.sampled_from(sorted(UNARY)), children),
-            st.tuples(st.sampled_from(sorted(BINARY)), children, children)),
-        max_leaves=max_leaves)
+
+    def grow(children):
+        return st.one_of(st.tuples(st.sampled_from(sorted(UNARY)), children),
+                         st.tuples(st.sampled_from(sorted(BINARY)), children, children))
+
+    trees = st.recursive(leaves, grow, max_leaves=max_leaves)
     return _with_var(n_vars, trees)
 
 

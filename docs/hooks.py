@@ -1,6 +1,8 @@
 """MkDocs hook: draw the site's figures from the code at build time, so they cannot drift.
 
-Nothing drawn is stored in the repository. Each figure is a function below, registered with
+Nothing drawn is stored in the repository. Where a page builds what a figure shows, the
+figure runs that page's own examples (`page_namespace`) and draws their result. Each
+figure is a function below, registered with
 `@figure("path/in/site.svg")`; the hook adds its output to the site as a generated file, so
 pages link to it like any image and `mkdocs build --strict` checks those links. A page can
 also ask for a worked example's tables with the line `<!-- walkthrough NAME -->`.
@@ -30,18 +32,32 @@ def figure(uri):
 
 # --- the figures -------------------------------------------------------------------------
 
+def page_namespace(page):
+    """Run the `>>>` examples of `docs/PAGE` in order (the test suite checks their output)
+    and return the names they define, so a figure can draw exactly what the page built.
+
+        >>> round(page_namespace("getting-started.md")["o"].data, 4)
+        0.7071
+    """
+    import doctest
+    import os
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), page)
+    with open(path, encoding="utf-8") as f:
+        text = f.read()
+    namespace = {}
+    for example in doctest.DocTestParser().get_examples(text, page):
+        try:
+            exec(compile(example.source, page, "exec"), namespace)
+        except Exception:
+            if not example.exc_msg:              # an example that shows an error may raise
+                raise
+    return namespace
+
+
 def first_graph():
-    """The getting-started graph: one tanh neuron, o = tanh(x1*w1 + x2*w2 + b)."""
-    from autograd_xor import Value
-    x1, x2 = Value(2.0, label="x1"), Value(0.0, label="x2")
-    w1, w2 = Value(-3.0, label="w1"), Value(1.0, label="w2")
-    b = Value(6.8813735870195432, label="b")
-    x1w1 = x1 * w1; x1w1.label = "x1*w1"                       # noqa: E702
-    x2w2 = x2 * w2; x2w2.label = "x2*w2"                       # noqa: E702
-    n = x1w1 + x2w2 + b; n.label = "n"                         # noqa: E702
-    o = n.tanh(); o.label = "o"                                # noqa: E702
-    o.backward()
-    return o
+    """The getting-started graph, `o`: one tanh neuron, o = tanh(x1*w1 + x2*w2 + b), after
+    `o.backward()`, built by that page's own examples."""
+    return page_namespace("getting-started.md")["o"]
 
 
 def _svg(drawing):

@@ -438,7 +438,10 @@ def _generate(trace):
                     terms.append(f"{p[pos]} * {_num(x)}")
                     loc.append(_num(x))
                     pos += 1
-            fwd.append(f"d{i} = {' + '.join(terms)}")
+            # left to right as the engine sums; in chunks, as Python's compiler recurses
+            fwd.append(f"d{i} = {' + '.join(terms[:64])}")
+            for k in range(64, len(terms), 64):
+                fwd.append(f"d{i} = d{i} + {' + '.join(terms[k:k + 64])}")
             local[i] = loc + ["1.0"]
         else:
             raise CompileError(f"compile: cannot replay the op {op!r} (node {i}); it supports "

@@ -249,3 +249,20 @@ def test_no_grad_and_detect_anomaly_run_eagerly():
     with detect_anomaly(), pytest.raises(FloatingPointError, match="detect_anomaly"):
         step()
     assert step.replays == 1
+
+
+def test_a_wide_neuron_compiles_and_matches():
+    # 3,000 inputs: the replay's sum is split into chunks, in the engine's order
+    from autograd_xor import Neuron
+    rng = random.Random(5)
+    n = Neuron(3000, activation="tanh", weights=[rng.uniform(-1, 1) for _ in range(3000)])
+    xs = [Value(rng.uniform(-0.05, 0.05)) for _ in range(3000)]
+    step = compile(lambda: n(xs) * 2.0)
+    for _ in range(3):
+        n.zero_grad()
+        got = step()
+    grads = bits(p.grad for p in n.parameters())
+    n.zero_grad()
+    out = n(xs) * 2.0
+    out.backward()
+    assert same(got, out.data) and grads == bits(p.grad for p in n.parameters())

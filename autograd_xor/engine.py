@@ -321,18 +321,22 @@ def weighted_sum(weights, inputs, bias):
                          f"pass one input per weight")
     s = bias.data
     parents, local = [], []
+    add_parent, add_local = parents.append, local.append          # no temporary tuples
     for w, x in zip(weights, inputs):
         if isinstance(x, Value):
-            s += w.data * x.data
-            parents += (w, x)
-            local += (x.data, w.data)                              # d(wx)/dw = x, d(wx)/dx = w
+            wd, xd = w.data, x.data
+            s += wd * xd
+            add_parent(w)
+            add_parent(x)
+            add_local(xd)                                          # d(wx)/dw = x
+            add_local(wd)                                          # d(wx)/dx = w
         else:
             xf = _number(x, "weighted_sum")
             s += w.data * xf
-            parents.append(w)
-            local.append(xf)
-    parents.append(bias)
-    local.append(1.0)                                              # d/db = 1
+            add_parent(w)
+            add_local(xf)
+    add_parent(bias)
+    add_local(1.0)                                                 # d/db = 1
     return _node(s, "Σw·x+b", tuple(parents), tuple(local))
 
 

@@ -2,7 +2,9 @@
 
 Each op computes its result *and* its local derivatives (one float per parent) at forward
 time; `backward()` only multiplies and adds. No closure is kept per node, so a graph is freed
-by reference counting alone, and `__slots__` keeps each node small.
+by reference counting alone, and `__slots__` keeps each node small: a node of one or two
+parents keeps them and their derivatives in its own slots, allocating no tuples (fewer
+objects for Python's garbage collector to walk while a graph is being built).
 
     >>> a = Value(2.0, label="a"); b = Value(-3.0, label="b")
     >>> c = a * b + a ** 2
@@ -47,23 +49,55 @@ def _as_value(x, op):
 
 def _node(data, op, parents, local):
     """Make the result of an op. `local[i]` is d(result)/d(parents[i]), a float."""
+    if len(parents) == 2:
+        return _node2(data, op, parents[0], parents[1], local[0], local[1])
+    if len(parents) == 1:
+        return _node1(data, op, parents[0], local[0])
+    if not parents:
+        return _node1(data, op, None, None)                   # no parents: a leaf
+    return _node1(data, op, tuple(parents), tuple(local))     # n parents: tuples in _a, _da
+
+
+def _node1(data, op, a, da):
+    """The result of an op with one parent `a` (or a tuple of n), d(result)/da = `da`."""
     out = _new(Value)
     out.data = data
     out.grad = 0.0
     out.label = ""
-    if _mode.grad_enabled:
-        out._op = op
-        out._prev = parents
-        out._local = local
-    else:
-        out._op = ""
-        out._prev = ()
-        out._local = ()
-    if _mode.anomaly and not math.isfinite(data):
-        args = ", ".join(f"{p.data!r}{_where(p)}" for p in parents)
-        raise FloatingPointError(f"detect_anomaly: the forward pass of {op} on ({args}) "
-                                 f"produced {data!r}")
+    out._op = op
+    out._a = a
+    out._b = None
+    out._da = da
+    if _mode.anomaly or not _mode.grad_enabled:
+        _unusual(out)
     return out
+
+
+def _node2(data, op, a, b, da, db):
+    """The result of an op with parents `a`, `b` and local derivatives `da`, `db`."""
+    out = _new(Value)
+    out.data = data
+    out.grad = 0.0
+    out.label = ""
+    out._op = op
+    out._a = a
+    out._b = b
+    out._da = da
+    out._db = db
+    if _mode.anomaly or not _mode.grad_enabled:
+        _unusual(out)
+    return out
+
+
+def _unusual(out):
+    """detect_anomaly's forward check, and no_grad: the result becomes a leaf."""
+    if _mode.anomaly and not math.isfinite(out.data):
+        args = ", ".join(f"{p.data!r}{_where(p)}" for p in out._prev)
+        raise FloatingPointError(f"detect_anomaly: the forward pass of {out._op} on ({args}) "
+                                 f"produced {out.data!r}")
+    if not _mode.grad_enabled:
+        out._op = ""
+        out._a = out._b = None
 
 
 def _pow(a, b, op, want_db):
@@ -107,37 +141,57 @@ class Value:
 
     `label` names the node in drawings and error messages. `_op` is the op that made it
     ("" for a leaf), `_prev` its parents (an ordered tuple) and `_local` the local derivative
-    with respect to each parent, as floats.
+    with respect to each parent, as floats. (They are stored in the slots `_a`, `_b`, `_da`,
+    `_db`: one or two parents directly, n parents as tuples in `_a` and `_da`.)
 
         >>> x = Value(3, label="x")
         >>> x
         Value(data=3.0, grad=0.0, label='x')
     """
 
-    __slots__ = ("data", "grad", "label", "_op", "_prev", "_local", "__weakref__")
+    __slots__ = ("data", "grad", "label", "_op", "_a", "_b", "_da", "_db", "__weakref__")
 
     def __init__(self, data, label=""):
         self.data = _number(data, "Value")
         self.grad = 0.0
         self.label = label
         self._op = ""
-        self._prev = ()
-        self._local = ()
+        self._a = self._b = None
+
+    @property
+    def _prev(self):
+        """The parents, an ordered tuple (empty for a leaf)."""
+        a, b = self._a, self._b
+        if b is not None:
+            return (a, b)
+        if a is None:
+            return ()
+        return a if type(a) is tuple else (a,)
+
+    @property
+    def _local(self):
+        """d(self)/d(parent) for each parent, floats in the order of `_prev`."""
+        a, b = self._a, self._b
+        if b is not None:
+            return (self._da, self._db)
+        if a is None:
+            return ()
+        return self._da if type(a) is tuple else (self._da,)
 
     # --- the ops: forward value and local derivative(s) side by side -------------------
 
     def __add__(self, other):
         other = other if isinstance(other, Value) else Value(_number(other, "+"))
-        return _node(self.data + other.data, "+", (self, other), (1.0, 1.0))  # d(a+b) = 1, 1
+        return _node2(self.data + other.data, "+", self, other, 1.0, 1.0)  # d(a+b) = 1, 1
 
     def __mul__(self, other):
         other = other if isinstance(other, Value) else Value(_number(other, "*"))
-        return _node(self.data * other.data, "*", (self, other),
-                     (other.data, self.data))                      # d(ab)/da = b, d(ab)/db = a
+        return _node2(self.data * other.data, "*", self, other,
+                      other.data, self.data)                       # d(ab)/da = b, d(ab)/db = a
 
     def __sub__(self, other):
         other = other if isinstance(other, Value) else Value(_number(other, "-"))
-        return _node(self.data - other.data, "-", (self, other), (1.0, -1.0))  # d(a-b) = 1, -1
+        return _node2(self.data - other.data, "-", self, other, 1.0, -1.0)  # d(a-b) = 1, -1
 
     def __truediv__(self, other):
         other = other if isinstance(other, Value) else Value(_number(other, "/"))
@@ -146,10 +200,10 @@ class Value:
             raise ZeroDivisionError(f"/: division of {a!r}{_where(self)} by zero"
                                     f"{_where(other)}; keep the divisor away from zero")
         q = a / b
-        return _node(q, "/", (self, other), (1.0 / b, -q / b))  # d(a/b)/da = 1/b, /db = -a/b^2
+        return _node2(q, "/", self, other, 1.0 / b, -q / b)    # d(a/b)/da = 1/b, /db = -a/b^2
 
     def __neg__(self):
-        return _node(-self.data, "neg", (self,), (-1.0,))          # d(-a)/da = -1
+        return _node1(-self.data, "neg", self, -1.0)              # d(-a)/da = -1
 
     def __pow__(self, other):
         if isinstance(other, Value):
@@ -176,7 +230,7 @@ class Value:
 
     def tanh(self):
         t = math.tanh(self.data)
-        return _node(t, "tanh", (self,), (1.0 - t * t,))           # d(tanh z)/dz = 1 - tanh(z)^2
+        return _node1(t, "tanh", self, 1.0 - t * t)               # d(tanh z)/dz = 1 - tanh(z)^2
 
     def sigmoid(self):
         x = self.data
@@ -185,12 +239,12 @@ class Value:
         else:                                                      # no overflow for large -x
             e = math.exp(x)
             s = e / (1.0 + e)
-        return _node(s, "sigmoid", (self,), (s * (1.0 - s),))      # dS(z)/dz = S(z)(1 - S(z))
+        return _node1(s, "sigmoid", self, s * (1.0 - s))          # dS(z)/dz = S(z)(1 - S(z))
 
     def relu(self):
         x = self.data
         # d relu(z)/dz = 1 for z > 0, else 0 (at the kink z = 0 we take 0, as micrograd/PyTorch)
-        return _node(0.0 if x < 0.0 else x, "relu", (self,), (1.0 if x > 0.0 else 0.0,))
+        return _node1(0.0 if x < 0.0 else x, "relu", self, 1.0 if x > 0.0 else 0.0)
 
     def exp(self):
         try:
@@ -198,14 +252,14 @@ class Value:
         except OverflowError:
             raise OverflowError(f"exp: exp({self.data!r}){_where(self)} overflows a float "
                                 f"(inputs above about 709.78 do); scale the input down") from None
-        return _node(e, "exp", (self,), (e,))                      # d(e^z)/dz = e^z
+        return _node1(e, "exp", self, e)                          # d(e^z)/dz = e^z
 
     def log(self):
         x = self.data
         if x <= 0.0:
             raise ValueError(f"log: log({x!r}){_where(self)} is undefined; log needs a "
                              f"positive input (clamp it, e.g. with a small epsilon)")
-        return _node(math.log(x), "log", (self,), (1.0 / x,))      # d(ln z)/dz = 1/z
+        return _node1(math.log(x), "log", self, 1.0 / x)          # d(ln z)/dz = 1/z
 
     # --- the graph walk ----------------------------------------------------------------
 
@@ -215,7 +269,7 @@ class Value:
         Leaves accumulate (a second call adds a second gradient, as in PyTorch); the
         gradients of inner nodes are recomputed from zero on every call.
         """
-        inner = [v for v in topological_order(self) if v._prev]
+        inner = [v for v in topological_order(self) if v._a is not None]
         for v in inner:
             v.grad = 0.0
         self.grad += 1.0
@@ -226,19 +280,19 @@ class Value:
                     p.grad += d * g
                 _check_backward(v)
             return
-        for v in reversed(inner):              # the same sums, unrolled for one or two parents
+        for v in reversed(inner):              # p.grad += d * g for each parent, in order
             g = v.grad
-            prev = v._prev
-            if len(prev) == 2:
-                a, b = prev
-                da, db = v._local
-                a.grad += da * g
-                b.grad += db * g
-            elif len(prev) == 1:
-                prev[0].grad += v._local[0] * g
+            b = v._b
+            if b is not None:                  # two parents
+                v._a.grad += v._da * g
+                b.grad += v._db * g
             else:
-                for p, d in zip(prev, v._local):
-                    p.grad += d * g
+                a = v._a
+                if type(a) is tuple:           # n parents
+                    for p, d in zip(a, v._da):
+                        p.grad += d * g
+                else:                          # one parent
+                    a.grad += v._da * g
 
     def __repr__(self):
         label = f", label={self.label!r}" if self.label else ""
@@ -280,22 +334,24 @@ def topological_order(root):
             append(pop())
         elif v not in seen:
             see(v)
-            prev = v._prev
-            if not prev:
+            a = v._a
+            if a is None:              # a leaf
                 append(v)
                 continue
             push(v)
             push(_DONE)                # a marker, not a (node, flag) tuple: less memory
-            if len(prev) == 2:
-                a, b = prev
+            b = v._b
+            if b is not None:          # parents pushed last-first, so the first pops first
                 if b not in seen:
                     push(b)
                 if a not in seen:
                     push(a)
-            else:
-                for p in reversed(prev):
+            elif type(a) is tuple:
+                for p in reversed(a):
                     if p not in seen:
                         push(p)
+            elif a not in seen:
+                push(a)
     return order
 
 

@@ -72,8 +72,8 @@ def _add_train(sub):
     p.add_argument("--load", metavar="FILE", help="start from a model saved with --save")
     p.add_argument("--plot", metavar="FILE.png", help="draw the loss curve and the learned "
                    "decision boundary (.png, .svg or .pdf; needs the plot extra)")
-    p.add_argument("--graph", metavar="FILE.svg", help="draw the trained network with its "
-                   "weights (.svg, .png or .dot; needs the render extra and Graphviz)")
+    p.add_argument("--graph", metavar="FILE.svg", help="draw the trained network, weights "
+                   "coloured by sign (.svg, .png or .dot; needs the render extra and Graphviz)")
     p.set_defaults(run=_run_train)
 
 

@@ -197,7 +197,7 @@ def check_graph_path(path):
 
 def write_network(model, path):
     """Write the network figure of `model` (`autograd_xor.render.draw_network`: inputs,
-    neurons, every weight on its edge) to `path` as .svg, .png or .dot ('-': SVG on standard
+    neurons, every weight on its edge, coloured by its sign, width by its size) to `path` as .svg, .png or .dot ('-': SVG on standard
     output), atomically.
 
         >>> import os, tempfile
@@ -209,11 +209,11 @@ def write_network(model, path):
     """
     from .render import draw_network, network_to_dot, render
     fmt = _graph_format(path)
-    # the weights as trained; the last step's gradients are tiny and would only distract
+    # the weights as trained, coloured by sign; the last step's gradients would only distract
     if fmt == "dot":
-        data = network_to_dot(model, show_labels=False, show_grad=False).encode("utf-8")
+        data = network_to_dot(model, show_labels=False, weight_colours=True).encode("utf-8")
     else:
         check_graph_path(path)
-        drawing = draw_network(model, show_labels=False, show_grad=False, format=fmt)
+        drawing = draw_network(model, show_labels=False, weight_colours=True, format=fmt)
         data = render(drawing, format=fmt)
     write_output(path, data)

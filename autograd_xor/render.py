@@ -215,7 +215,7 @@ def _names(given, n, default, what):
 
 
 def _network_lines(model, *, input_labels=None, output_labels=None, neuron_labels=None,
-                   show_labels=True, show_grad=None):
+                   show_labels=True, show_grad=None, weight_colours=False):
     layers = _layers(model)
     nin = len(layers[0][0].w)
     inputs = _names(input_labels, nin, lambda k: f"x{k + 1}", "input_labels")
@@ -228,7 +228,11 @@ def _network_lines(model, *, input_labels=None, output_labels=None, neuron_label
     params = [p for layer in layers for n in layer for p in n.w + [n.b]]
     biggest = max((abs(p.grad) for p in params), default=0.0)
     if show_grad is None:
-        show_grad = biggest > 0.0
+        show_grad = biggest > 0.0 and not weight_colours
+    if show_grad and weight_colours:
+        raise ValueError("draw_network: colour edges by the gradient (show_grad) or by the "
+                         "weight (weight_colours), not both")
+    heaviest = max((abs(p.data) for p in params), default=0.0)
     lines = []
     for k, name in enumerate(inputs):
         lines.append(f"  x{k} {_attrs(label=name, shape='circle')}\n")
@@ -245,7 +249,9 @@ def _network_lines(model, *, input_labels=None, output_labels=None, neuron_label
             nid = f"l{li}n{ni}"
             lines.append(f"  {nid} {_attrs(label=text, shape='circle')}\n")
             for src, p in list(zip(prev, neuron.w)) + [(f"b{li}", neuron.b)]:
-                lines.append(f"  {src} -> {nid} {_edge(p, biggest, show_labels, show_grad)}\n")
+                edge = (_weight_edge(p, heaviest, show_labels) if weight_colours
+                        else _edge(p, biggest, show_labels, show_grad))
+                lines.append(f"  {src} -> {nid} {edge}\n")
         prev = [f"l{li}n{ni}" for ni in range(len(layer))]
     for k, name in enumerate(outputs):
         lines.append(f"  y{k} {_attrs(label=name, shape='plaintext')}\n")
@@ -254,7 +260,22 @@ def _network_lines(model, *, input_labels=None, output_labels=None, neuron_label
         lines.append("  graph " + _attrs(
             label="edge colour: the sign of -grad (green: a descent step raises the weight, "
                   "red: lowers it); width: its size", labelloc="b", fontsize="10") + "\n")
+    if weight_colours:
+        lines.append("  graph " + _attrs(
+            label="edge colour: the sign of the weight (green: positive, red: negative); "
+                  "width: its size", labelloc="b", fontsize="10") + "\n")
     return lines
+
+
+def _width(x, biggest):
+    return 1.0 + 4.0 * abs(x) / biggest if biggest > 0 and math.isfinite(biggest) else 1.0
+
+
+def _weight_edge(p, heaviest, show_labels):
+    text = f"{p.label} = {_num(p.data)}" if (show_labels and p.label) else _num(p.data)
+    colour = INCREASE if p.data > 0 else DECREASE if p.data < 0 else UNCHANGED
+    return _attrs(label=text, color=colour, fontcolor=colour,
+                  penwidth=f"{_width(p.data, heaviest):.2f}")
 
 
 def _edge(p, biggest, show_labels, show_grad):
@@ -264,12 +285,13 @@ def _edge(p, biggest, show_labels, show_grad):
     step = -p.grad
     text += f"\n-grad {step:+.4f}"
     colour = INCREASE if step > 0 else DECREASE if step < 0 else UNCHANGED
-    width = 1.0 + 4.0 * abs(step) / biggest if biggest > 0 and math.isfinite(biggest) else 1.0
-    return _attrs(label=text, color=colour, fontcolor=colour, penwidth=f"{width:.2f}")
+    return _attrs(label=text, color=colour, fontcolor=colour,
+                  penwidth=f"{_width(step, biggest):.2f}")
 
 
 def network_to_dot(model, rankdir="LR", *, input_labels=None, output_labels=None,
-                   neuron_labels=None, show_labels=True, show_grad=None):
+                   neuron_labels=None, show_labels=True, show_grad=None,
+                   weight_colours=False):
     """The DOT text of `draw_network(model)`, in plain Python (no Graphviz needed).
 
         >>> from autograd_xor import Neuron
@@ -290,7 +312,7 @@ def network_to_dot(model, rankdir="LR", *, input_labels=None, output_labels=None
     """
     lines = _network_lines(model, input_labels=input_labels, output_labels=output_labels,
                            neuron_labels=neuron_labels, show_labels=show_labels,
-                           show_grad=show_grad)
+                           show_grad=show_grad, weight_colours=weight_colours)
     return "digraph {\n" + "".join(_wrap(lines, rankdir)) + "}\n"
 
 
@@ -366,7 +388,8 @@ def draw_dot(root, rankdir="LR", *, show_local=False, highlight=(), grads=None, 
 
 
 def draw_network(model, rankdir="LR", *, input_labels=None, output_labels=None,
-                 neuron_labels=None, show_labels=True, show_grad=None, format="svg"):
+                 neuron_labels=None, show_labels=True, show_grad=None, weight_colours=False,
+                 format="svg"):
     """The neuron-level picture of an `MLP`, `Layer` or `Neuron` as a `graphviz.Digraph`.
 
     Inputs are named `x1, x2, ...` (or `input_labels`), outputs `y` (or `output_labels`);
@@ -375,6 +398,8 @@ def draw_network(model, rankdir="LR", *, input_labels=None, output_labels=None,
     `show_grad` (default: whenever some parameter has a non-zero gradient) colours each edge
     by the sign of `-grad`, green for an increase and red for a decrease, with a width from
     1 to 5 in proportion to its size, and writes `-grad` under the value.
+    `weight_colours=True` colours each edge by the sign of the weight itself instead (green
+    positive, red negative, width by size): the picture of a trained network.
 
         >>> from autograd_xor import MLP
         >>> net = MLP(2, [1], weights=[[[0.6, -0.1]]], biases=[[0.3]])
@@ -383,7 +408,7 @@ def draw_network(model, rankdir="LR", *, input_labels=None, output_labels=None,
     """
     lines = _network_lines(model, input_labels=input_labels, output_labels=output_labels,
                            neuron_labels=neuron_labels, show_labels=show_labels,
-                           show_grad=show_grad)
+                           show_grad=show_grad, weight_colours=weight_colours)
     return _digraph(lines, rankdir, format)
 
 

@@ -6,6 +6,8 @@ import sys
 
 import pytest
 
+from autograd_xor.render import DECREASE
+
 from autograd_xor import MLP
 from autograd_xor import plotting
 from autograd_xor.plotting import (MissingExtraError, check_plot_path, decision_grid,
@@ -111,6 +113,9 @@ def test_write_network_dot_needs_no_graphviz(result, tmp_path):
     assert text.startswith("digraph {") and text.count("tanh") == 4 and "sigmoid" in text
     w = result.model.layers[1].neurons[0].w[0].data
     assert f"{w:.4f}" in text                                 # the trained weights are drawn
+    # coloured by the sign of each weight: as many red edges as negative weights
+    negative = sum(p.data < 0 for p in result.model.parameters())
+    assert text.count(f' color="{DECREASE}"') == negative and "sign of the weight" in text
 
 
 @pytest.mark.needs_dot

@@ -237,6 +237,18 @@ def test_network_colours_from_set_gradients_including_zero():
     assert [at["penwidth"] for _, _, at in edges] == ["5.00", "3.00", "1.00"]
 
 
+def test_network_coloured_by_weight_sign_and_size():
+    n = Neuron(2, weights=[-2.0, 1.0], bias=0.0)
+    n.w[0].grad = 3.0                               # gradients are ignored in this view
+    text = network_to_dot(n, weight_colours=True)
+    edges = weight_edges(text)
+    assert [at["color"] for _, _, at in edges] == [DECREASE, INCREASE, UNCHANGED]
+    assert [at["penwidth"] for _, _, at in edges] == ["5.00", "3.00", "1.00"]
+    assert "-grad" not in text and "sign of the weight" in text
+    with pytest.raises(ValueError, match="not both"):
+        network_to_dot(n, weight_colours=True, show_grad=True)
+
+
 def test_network_without_gradients_is_plain():
     net = MLP(2, [2, 1], weights=[[[1, 2], [3, 4]], [[5, 6]]], biases=[[0, 0], [0]])
     text = network_to_dot(net)

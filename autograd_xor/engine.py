@@ -37,6 +37,8 @@ def _where(v):
 
 def _number(x, op):
     """Return x as a float, or raise a TypeError that names the op and the type."""
+    if type(x) is float:                   # the common case, without the slower ABC check
+        return x
     if isinstance(x, Real) and not isinstance(x, Value):
         return float(x)
     raise TypeError(f"{op}: expected an int, float or Value, got {type(x).__name__} {x!r}; "

@@ -223,3 +223,23 @@ def test_sigmoid_and_tanh_identities():
         s = Value(x).sigmoid().data
         assert s == pytest.approx(1 / (1 + math.exp(-x)))
         assert Value(x).tanh().data == pytest.approx(2 * (1 / (1 + math.exp(-2 * x))) - 1)
+
+
+def test_engine_is_small_enough_to_read_in_one_sitting():
+    # "small" for the engine: at most 320 lines of code, not counting docstrings, comments
+    # and blank lines (about 295 now); a reader should find every op on one screen
+    import ast
+    import inspect
+
+    import autograd_xor.engine as engine
+    source = inspect.getsource(engine)
+    docstrings = set()
+    for node in ast.walk(ast.parse(source)):
+        body = getattr(node, "body", None)
+        if isinstance(body, list) and body and isinstance(body[0], ast.Expr) \
+                and isinstance(getattr(body[0], "value", None), ast.Constant) \
+                and isinstance(body[0].value.value, str):
+            docstrings.update(range(body[0].lineno, body[0].end_lineno + 1))
+    code = [line for i, line in enumerate(source.splitlines(), 1)
+            if i not in docstrings and line.strip() and not line.strip().startswith("#")]
+    assert len(code) <= 320, len(code)

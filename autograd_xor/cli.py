@@ -9,9 +9,9 @@ with status 1 when the network did not learn XOR.
 
 import argparse
 import json
-import math
 import sys
 
+from ._args import positive_number, whole_number
 from ._io import write_output
 from .nn import MLP
 from .xor import XOR_INPUTS, XOR_TARGETS, train_xor
@@ -24,36 +24,6 @@ class CLIError(Exception):
     """A user error: printed as one line, exit status 2."""
 
 
-def _positive_int(text):
-    try:
-        n = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if n < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {n}")
-    return n
-
-
-def _nonnegative_int(text):
-    try:
-        n = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if n < 0:
-        raise argparse.ArgumentTypeError(f"must be 0 or more, got {n}")
-    return n
-
-
-def _positive_float(text):
-    try:
-        x = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
-    if not math.isfinite(x) or x <= 0:
-        raise argparse.ArgumentTypeError(f"must be a positive finite number, got {text!r}")
-    return x
-
-
 # --- train ------------------------------------------------------------------------------
 
 def _add_train(sub):
@@ -62,10 +32,10 @@ def _add_train(sub):
                                    "on XOR with full-batch SGD and binary cross-entropy.")
     p.add_argument("--seed", type=int, default=0, help="random seed for the initial weights "
                    "(default 0)")
-    p.add_argument("--epochs", type=_nonnegative_int, default=1000,
+    p.add_argument("--epochs", type=whole_number(0), default=1000,
                    help="full-batch updates (default 1000)")
-    p.add_argument("--lr", type=_positive_float, default=0.5, help="learning rate (default 0.5)")
-    p.add_argument("--hidden", type=_positive_int, default=None,
+    p.add_argument("--lr", type=positive_number, default=0.5, help="learning rate (default 0.5)")
+    p.add_argument("--hidden", type=whole_number(1), default=None,
                    help="hidden units (default 4, or the loaded model's)")
     p.add_argument("--json", action="store_true", help="print the result as JSON")
     p.add_argument("--save", metavar="FILE", help="write the trained model as JSON")

@@ -4,23 +4,14 @@
 `add_walkthrough_parser(sub)` registers the subcommand on the main parser's subparsers.
 """
 
-import argparse
 import json
+
+from .._args import whole_number
 
 __all__ = ["add_walkthrough_parser"]
 
 # The options a walkthrough may take; each example says which of them it understands.
 _OPTIONS = ("steps", "epochs", "seed")
-
-
-def _positive_int(text):
-    try:
-        n = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if n < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {n}")
-    return n
 
 
 def add_walkthrough_parser(sub):
@@ -38,9 +29,9 @@ def add_walkthrough_parser(sub):
                    help="print every figure as JSON (full precision)")
     def takers(opt):
         return ", ".join(n for n, ex in EXAMPLES.items() if opt in ex.options)
-    p.add_argument("--steps", type=_positive_int, metavar="N",
+    p.add_argument("--steps", type=whole_number(1), metavar="N",
                    help=f"iterations to show ({takers('steps')})")
-    p.add_argument("--epochs", type=_positive_int, metavar="N",
+    p.add_argument("--epochs", type=whole_number(1), metavar="N",
                    help=f"training epochs ({takers('epochs')})")
     p.add_argument("--seed", type=int, metavar="N",
                    help=f"random seed for the initial weights ({takers('seed')})")

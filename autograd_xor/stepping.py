@@ -58,6 +58,14 @@ class _Step:
 
     __slots__ = ("index", "total", "node", "order", "_names", "_pos")
 
+    @property
+    def parents(self):
+        return self.node._prev
+
+    @property
+    def local(self):
+        return self.node._local
+
     def __init__(self, index, total, node, order, names, pos):
         self.index, self.total, self.node, self.order = index, total, node, order
         self._names, self._pos = names, pos
@@ -104,14 +112,6 @@ class ForwardStep(_Step):
     """
 
     __slots__ = ()
-
-    @property
-    def parents(self):
-        return self.node._prev
-
-    @property
-    def local(self):
-        return self.node._local
 
     def formula(self):
         """The op written with the parents' names, e.g. `a * b` or `tanh(n)`."""
@@ -171,14 +171,6 @@ class BackwardStep(_Step):
         super().__init__(index, total, node, order, names, pos)
         self.upstream, self.contributions = upstream, contributions
         self.parent_grads, self._walk = parent_grads, walk
-
-    @property
-    def parents(self):
-        return self.node._prev
-
-    @property
-    def local(self):
-        return self.node._local
 
     @property
     def grads(self):

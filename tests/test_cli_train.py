@@ -104,3 +104,30 @@ def test_console_script_is_installed():
     exe = os.path.join(os.path.dirname(sys.executable), "autograd-xor")
     r = subprocess.run([exe, "--help"], capture_output=True, text=True)
     assert r.returncode == 0 and "train" in r.stdout
+
+
+def test_progress_bar_on_a_terminal():
+    # stderr on a pseudo-terminal: the bar is drawn in place ("\r") and ends at the last epoch
+    import pty
+    leader, follower = pty.openpty()
+    try:
+        r = subprocess.run(CMD + ["train", "--epochs", "200"], stdout=subprocess.PIPE,
+                           stderr=follower, timeout=120)
+        os.close(follower)
+        follower = None
+        chunks = []
+        while True:
+            try:
+                data = os.read(leader, 4096)
+            except OSError:                      # the terminal closed: all read
+                break
+            if not data:
+                break
+            chunks.append(data)
+    finally:
+        if follower is not None:
+            os.close(follower)
+        os.close(leader)
+    bar = b"".join(chunks).decode()
+    assert r.returncode == 0
+    assert bar.count("\r") >= 10 and "epoch 200/200" in bar and "#" * 30 in bar

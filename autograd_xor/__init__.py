@@ -10,7 +10,7 @@ backpropagation, a drop-in for micrograd with rendering, stepping and gradient c
 
 from .engine import (Value, detect_anomaly, enable_grad, is_grad_enabled, no_grad,
                      topological_order, weighted_sum)
-from .compile import Compiled, CompileError, compile
+from .replay import Compiled, CompileError, compile
 from .gradcheck import GradcheckError, gradcheck, numerical_grad
 from .losses import (binary_cross_entropy, binary_cross_entropy_with_logits,
                      half_squared_error, hinge, mse, squared_error)

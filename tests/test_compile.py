@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from autograd_xor import MLP, SGD, CompileError, Value, compile, detect_anomaly, no_grad
-from autograd_xor.compile import replay_graph
+from autograd_xor.replay import replay_graph
 from autograd_xor.losses import binary_cross_entropy, binary_cross_entropy_with_logits
 from autograd_xor.testing import expressions, points
 from autograd_xor.xor import XOR_INPUTS, XOR_TARGETS, make_xor_model, train_xor

@@ -68,7 +68,7 @@ class CompileError(RuntimeError):
         >>> step()
         Traceback (most recent call last):
         ...
-        autograd_xor.compile.CompileError: compile: the graph changed between calls: node 2 was * of (0, 1), now + of (0, 1). Its shape depends on data (e.g. a branch on .data), which a replay cannot follow; call fn().backward() eagerly instead
+        autograd_xor.replay.CompileError: compile: the graph changed between calls: node 2 was * of (0, 1), now + of (0, 1). Its shape depends on data (e.g. a branch on .data), which a replay cannot follow; call fn().backward() eagerly instead
     """
 
 

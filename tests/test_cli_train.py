@@ -131,3 +131,11 @@ def test_progress_bar_on_a_terminal():
     bar = b"".join(chunks).decode()
     assert r.returncode == 0
     assert bar.count("\r") >= 10 and "epoch 200/200" in bar and "#" * 30 in bar
+
+
+def test_saved_files_get_the_usual_permissions(tmp_path):
+    path = tmp_path / "model.json"
+    assert run("train", "--epochs", "1", "--save", str(path)).returncode == 1   # not learned
+    mask = os.umask(0)
+    os.umask(mask)
+    assert path.stat().st_mode & 0o777 == 0o666 & ~mask

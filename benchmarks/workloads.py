@@ -134,6 +134,19 @@ def _torch_demo_params(torch):
     return layers
 
 
+def _torch_sgd_step(torch, params, total, state):
+    """backward() and micrograd's demo update (lr from 1.0 down to 0.1); the loss as a float."""
+    for p in params:
+        p.grad = None
+    total.backward()
+    lr = 1.0 - 0.9 * (state["k"] % 100) / 100
+    with torch.no_grad():
+        for p in params:
+            p -= lr * p.grad
+    state["k"] += 1
+    return total.item()
+
+
 def w1_torch_scalar():
     """Every scalar a 0-d tensor: micrograd's algorithm on PyTorch's autograd."""
     import torch
@@ -155,15 +168,7 @@ def w1_torch_scalar():
         scores = [model(x) for x in inputs]
         losses = [(1 + -y * s).relu() for y, s in zip(ys, scores)]
         total = sum(losses) * (1.0 / len(losses)) + 1e-4 * sum(p * p for p in params)
-        for p in params:
-            p.grad = None
-        total.backward()
-        lr = 1.0 - 0.9 * (state["k"] % 100) / 100
-        with torch.no_grad():
-            for p in params:
-                p -= lr * p.grad
-        state["k"] += 1
-        return total.item()
+        return _torch_sgd_step(torch, params, total, state)
     return step
 
 
@@ -187,15 +192,7 @@ def w1_torch_batched():
                 h = h.relu()
         scores = h[:, 0]
         total = (1 - Y * scores).relu().mean() + 1e-4 * sum((p * p).sum() for p in params)
-        for p in params:
-            p.grad = None
-        total.backward()
-        lr = 1.0 - 0.9 * (state["k"] % 100) / 100
-        with torch.no_grad():
-            for p in params:
-                p -= lr * p.grad
-        state["k"] += 1
-        return total.item()
+        return _torch_sgd_step(torch, params, total, state)
     return step
 
 

@@ -12,8 +12,8 @@ from .engine import (Value, detect_anomaly, enable_grad, is_grad_enabled, no_gra
                      topological_order, weighted_sum)
 from .replay import Compiled, CompileError, compile
 from .gradcheck import GradcheckError, gradcheck, numerical_grad
-from .losses import (binary_cross_entropy, binary_cross_entropy_with_logits,
-                     half_squared_error, hinge, mse, squared_error)
+from .losses import (binary_cross_entropy, binary_cross_entropy_with_logits, cross_entropy,
+                     half_squared_error, hinge, log_softmax, mse, softmax, squared_error)
 from .nn import MLP, Layer, Module, Neuron
 from .optim import SGD
 # Drawing and stepping import graphviz/ipywidgets only when a drawing or widget is made.
@@ -28,6 +28,6 @@ __all__ = [
     "gradcheck", "numerical_grad", "GradcheckError",
     "Module", "Neuron", "Layer", "MLP", "SGD",
     "squared_error", "half_squared_error", "mse", "binary_cross_entropy",
-    "binary_cross_entropy_with_logits", "hinge",
+    "binary_cross_entropy_with_logits", "hinge", "softmax", "log_softmax", "cross_entropy",
     "draw_dot", "draw_network", "to_dot", "step",
 ]

@@ -1,67 +1,330 @@
 """The engine: a scalar `Value` that records the computation graph, and `backward()`.
 
 Each op computes its result *and* its local derivatives (one float per parent) at forward
-time; `backward()` only multiplies and adds. No closure is kept per node, so a graph is freed
-by reference counting alone, and `__slots__` keeps each node small: a node of one or two
-parents keeps them and their derivatives in its own slots, allocating no tuples (fewer
-objects for Python's garbage collector to walk while a graph is being built).
+time; `backward()` only multiplies and adds. The math of every op lives in one table,
+`autograd_xor.ops`; the hottest ops (`+`, `-`, `*`, `tanh`, `sigmoid`, `relu` and
+`weighted_sum`) are written out here for speed, and a test holds them to the table.
 
     >>> a = Value(2.0, label="a"); b = Value(-3.0, label="b")
     >>> c = a * b + a ** 2
     >>> c.backward()
     >>> c.data, a.grad, b.grad
     (-2.0, 1.0, 2.0)
+
+How a node stores its parents (one layout per kind, so that a node made by an op is small,
+keeps no closure and holds no tuple for one or two parents):
+
+* a leaf: `_a` is None;
+* one parent: `_a` the parent, `_da` the local derivative (None: a zero that PyTorch
+  *selects*, such as a dead ReLU's, which passes back 0 even times an infinite gradient);
+* two parents: `_a`, `_b` and their local derivatives `_da`, `_db`;
+* n parents (`weighted_sum`): `_a` a tuple, `_da` a tuple of local derivatives, `_db` a
+  bitmask of the weights whose input was a plain number (stored only as a local derivative);
+* a node whose local derivative is not a finite float (`1/x` of a subnormal x overflows)
+  or that selects a zero among several parents: `_a` a tuple, `_da` None and `_db` the
+  function g -> contributions that applies the op's own backward formula from the table;
+* a micrograd-style node made with `Value(data, children, op)`: `_a` a tuple, `_da` and
+  `_db` None; its author's `_backward` function does its share of the chain rule.
 """
 
 import math
-from contextlib import contextmanager
 from numbers import Real
 
+from . import modes as _modes
+from .modes import detect_anomaly, enable_grad, is_grad_enabled, no_grad
+from .ops import OPS, op_text
+
 __all__ = ["Value", "no_grad", "enable_grad", "is_grad_enabled", "detect_anomaly",
-           "topological_order", "weighted_sum"]
+           "topological_order", "weighted_sum", "apply_op"]
 
-
-class _Mode:
-    """Process-wide switches: graph recording (`no_grad`) and anomaly detection."""
-    grad_enabled = True
-    anomaly = False
-
-
-_mode = _Mode()
 _new = object.__new__
+
+
+# --- Value: a node of the graph and its ops ----------------------------------------------
+
+class Value:
+    """A scalar in a computation graph: `data`, its gradient `grad`, and how it was made.
+
+    The constructor is micrograd's, `Value(data, _children=(), _op='', label='')`: `label`
+    names the node in drawings and error messages; `_children` and `_op` make a node by hand,
+    micrograd style, whose `_backward` you assign yourself. `_op` is the op that made a node
+    ("" for a leaf), `_prev` its parents (an ordered tuple) and `_local` the local derivative
+    with respect to each parent, as floats. Values you make carry attributes of your own
+    (`p.m = 0.0` for an optimizer); the nodes that ops make are kept small and do not.
+
+    `data` holds a float. Assigning an int is allowed (each op treats it as the float it
+    converts to, and its result is a float); anything else raises at the next op, naming it.
+
+        >>> x = Value(3, label="x")
+        >>> x
+        Value(data=3.0, grad=0.0, label='x')
+    """
+
+    __slots__ = ("data", "grad", "label", "_op", "_a", "_b", "_da", "_db")
+
+    def __new__(cls, *args, **kwargs):
+        # Values made by calling Value(...) are the user's: they may carry attributes.
+        return _new(_UserValue if cls is Value else cls)
+
+    def __init__(self, data, _children=(), _op="", label=""):
+        self.data = _number(data, "Value")
+        self.grad = 0.0
+        self.label = label
+        self._op = _op
+        self._a = self._b = self._da = self._db = None
+        if _children:
+            children = tuple(_children)
+            for c in children:
+                if not isinstance(c, Value):
+                    raise TypeError(f"Value: _children must be the Values this one is made "
+                                    f"from, got {type(c).__name__} {_short(c)}")
+            self._a = children            # micrograd style: its _backward is the author's
+
+    @property
+    def _prev(self):
+        """The parents, an ordered tuple (empty for a leaf)."""
+        a, b = self._a, self._b
+        return (a, b) if b is not None else () if a is None else a if type(a) is tuple else (a,)
+
+    @property
+    def _local(self):
+        """d(self)/d(parent) for each parent, floats in the order of `_prev` (0.0 for a
+        selected zero; empty for a hand-made node, whose derivatives only its
+        `_backward` knows)."""
+        a, b = self._a, self._b
+        if a is None or b is not None:
+            return () if a is None else (self._da, self._db)
+        da = self._da
+        if type(a) is not tuple or da is not None:
+            return da if type(a) is tuple else (0.0 if da is None else da,)
+        return tuple(0.0 if d is None else d for d in self._db(1.0)) if self._db else ()
+
+    def _backward(self):
+        """micrograd's `_backward`: add this node's share of the chain rule, local derivative
+        × `self.grad`, into each parent's `.grad` (nothing for a leaf).
+
+            >>> x = Value(3.0); y = x * x
+            >>> y.grad = 1.0; y._backward(); x.grad
+            6.0
+        """
+        a, b, g = self._a, self._b, self.grad
+        if a is None:
+            return
+        if b is not None:
+            a.grad += self._da * g
+            b.grad += self._db * g
+        elif type(a) is not tuple:
+            if self._da is not None:
+                a.grad += self._da * g
+        elif self._da is not None:
+            for p, d in zip(a, self._da):
+                p.grad += d * g
+        elif self._db is not None:
+            for p, d in zip(a, self._db(g)):
+                if d is not None:         # a selected zero adds nothing
+                    p.grad += d
+
+    # The hot ops, written out: forward value and local derivative(s) side by side.
+
+    def __add__(self, other):
+        other = other if isinstance(other, Value) else _constant(_number(other, "+"))
+        try:
+            return _node_of_two(self.data + other.data, "+", self, other, 1.0, 1.0)
+        except (TypeError, OverflowError):                     # d(a + b) = 1, 1
+            raise _bad_data("+", self, other) from None
+
+    def __mul__(self, other):
+        other = other if isinstance(other, Value) else _constant(_number(other, "*"))
+        try:
+            return _node_of_two(self.data * other.data, "*", self, other,
+                                other.data, self.data)     # d(ab)/da = b, d(ab)/db = a
+        except (TypeError, OverflowError):
+            raise _bad_data("*", self, other) from None
+
+    def __sub__(self, other):
+        other = other if isinstance(other, Value) else _constant(_number(other, "-"))
+        try:
+            return _node_of_two(self.data - other.data, "-", self, other, 1.0, -1.0)
+        except (TypeError, OverflowError):                     # d(a - b) = 1, -1
+            raise _bad_data("-", self, other) from None
+
+    def __neg__(self):
+        return _node_of_one(-self.data, "neg", self, -1.0)       # d(-a)/da = -1
+
+    def tanh(self):
+        t = math.tanh(self.data)
+        return _node_of_one(t, "tanh", self, 1.0 - t * t)       # d tanh(z)/dz = 1 - tanh(z)^2
+
+    def sigmoid(self):
+        x = self.data
+        if x >= 0.0:
+            s = 1.0 / (1.0 + math.exp(-x))
+        else:                                                  # no overflow for large -x
+            e = math.exp(x)
+            s = e / (1.0 + e)
+        return _node_of_one(s, "sigmoid", self, (1.0 - s) * s)  # dS/dz = S(z) (1 - S(z))
+
+    def relu(self):
+        x = self.data
+        # d relu(z)/dz = 1 for z > 0, else a selected 0 (at the kink z = 0 too, as PyTorch)
+        return _node_of_one(0.0 if x < 0.0 else x, "relu", self,
+                            1.0 if x > 0.0 or x != x else None)
+
+    # The other ops come from the table (autograd_xor.ops).
+
+    def __truediv__(self, other):
+        return apply_op("/", self, other)
+
+    def __pow__(self, other):
+        if isinstance(other, Value):
+            return apply_op("**", self, other)
+        return apply_op("**k", self, k=_number(other, "**"))
+
+    def exp(self):
+        return apply_op("exp", self)
+
+    def log(self):
+        return apply_op("log", self)
+
+    def leaky_relu(self, slope=0.01):
+        """x for x > 0, else slope·x (PyTorch's default slope, 0.01)."""
+        return apply_op("leaky_relu", self, k=_number(slope, "leaky_relu"))
+
+    def __radd__(self, other):                                 # other + self
+        return self + other
+
+    def __rmul__(self, other):                                 # other * self
+        return self * other
+
+    def __rsub__(self, other):                                 # other - self
+        return _constant(_number(other, "-")) - self
+
+    def __rtruediv__(self, other):                             # other / self
+        return apply_op("/", _constant(_number(other, "/")), self)
+
+    def __rpow__(self, other):                                 # other ** self
+        return apply_op("**", _constant(_number(other, "**")), self)
+
+    def __abs__(self):
+        return self.abs()
+
+    def item(self):
+        """The number, as PyTorch's `tensor.item()`: `v.item() == v.data`."""
+        return self.data
+
+    def __format__(self, spec):
+        return format(self.data, spec) if spec else str(self)
+
+    def backward(self):
+        """Fill `.grad` of every node this one depends on with d(self)/d(node).
+
+        As in PyTorch, each call computes the whole pass's gradient of every leaf in a fresh
+        buffer and adds it to the leaf's `.grad` once, so a second call adds exactly the same
+        gradient again; the gradients of inner nodes are this pass's alone.
+        """
+        if self._a is None:                       # a leaf: d self / d self = 1
+            self.grad += 1.0
+            return
+        stash = []
+        inner = _inner_nodes(self, stash)
+        self.grad = 1.0
+        check = _modes.open_blocks and _modes.anomaly_enabled()
+        try:
+            for v in reversed(inner):             # p.grad += local * g for each parent
+                g = v.grad
+                b = v._b
+                if b is not None:                 # two parents
+                    v._a.grad += v._da * g
+                    b.grad += v._db * g
+                else:
+                    a = v._a
+                    if type(a) is not tuple:      # one parent
+                        da = v._da
+                        if da is not None:
+                            a.grad += da * g
+                    elif v._da is not None:       # n parents
+                        for p, d in zip(a, v._da):
+                            p.grad += d * g
+                    else:                         # its rule, or its author's _backward
+                        v._backward()
+                if check:
+                    _modes.check_backward(v)
+        finally:
+            for leaf, before in stash:            # add this pass's total once
+                leaf.grad = before + leaf.grad
+
+    def __repr__(self):
+        label = f", label={self.label!r}" if self.label else ""
+        return f"Value(data={self.data!r}, grad={self.grad!r}{label})"
+
+
+class _UserValue(Value):
+    """A Value made by calling `Value(...)`: a leaf, or a node made by hand. Unlike the
+    nodes that ops make, it may carry attributes of its own (`_backward`, `p.m`, ...)."""
+
+
+def _make_unary_method(op):
+    def method(self):
+        return apply_op(op.name, self)
+    method.__name__ = method.__qualname__ = op.method
+    method.__doc__ = f"{op.written.format('x')}; {op.formula} (see autograd_xor.ops)."
+    return method
+
+
+for _op in OPS.values():               # unary ops that the class does not write out
+    if _op.method and not hasattr(Value, _op.method):
+        setattr(Value, _op.method, _make_unary_method(_op))
+
+
+# --- making nodes ------------------------------------------------------------------------
+
+def _number(x, op):
+    """Return x as a float, or raise an error that names the op, the value and a fix."""
+    if type(x) is float:                   # the common case, without the slower ABC check
+        return x
+    if isinstance(x, Real) and not isinstance(x, Value):
+        try:
+            return float(x)
+        except OverflowError:
+            raise OverflowError(f"{op}: {_short(x)} is too large for a float (the largest is "
+                                f"about 1.8e308); scale it down first") from None
+    raise TypeError(f"{op}: expected an int, float or Value, got {type(x).__name__} "
+                    f"{_short(x)}; convert it to a number first, e.g. float(x)")
+
+
+def _short(x, limit=60):
+    """repr(x), cut to `limit` characters, for error messages."""
+    text = repr(x)
+    return text if len(text) <= limit else f"{text[:limit - 20]}…{text[-12:]} " \
+                                           f"({len(text)} characters)"
 
 
 def _where(v):
     return f" (node {v.label!r})" if getattr(v, "label", "") else ""
 
 
-def _number(x, op):
-    """Return x as a float, or raise a TypeError that names the op and the type."""
-    if type(x) is float:                   # the common case, without the slower ABC check
-        return x
-    if isinstance(x, Real) and not isinstance(x, Value):
-        return float(x)
-    raise TypeError(f"{op}: expected an int, float or Value, got {type(x).__name__} {x!r}; "
-                    f"convert it to a number first, e.g. float(x)")
+def _bad_data(op, *operands):
+    """The error for an op whose operand's `.data` is not a number a float can hold."""
+    v = next((v for v in operands if type(v.data) is not float and
+              (not isinstance(v.data, int) or abs(v.data) > 1.8e308)), operands[0])
+    kind = OverflowError if isinstance(v.data, int) else TypeError
+    return kind(f"{op}: an operand's .data is {type(v.data).__name__} {_short(v.data)}"
+                f"{_where(v)}, not a number a float can hold; assign floats to .data")
 
 
-def _as_value(x, op):
-    return x if isinstance(x, Value) else Value(_number(x, op))
+def _constant(x):
+    """A leaf for a plain number that an op met (the 2 of `a * 2`)."""
+    out = _new(Value)
+    out.data = x
+    out.grad = 0.0
+    out.label = ""
+    out._op = ""
+    out._a = out._b = None
+    return out
 
 
-def _node(data, op, parents, local):
-    """Make the result of an op. `local[i]` is d(result)/d(parents[i]), a float."""
-    if len(parents) == 2:
-        return _node2(data, op, parents[0], parents[1], local[0], local[1])
-    if len(parents) == 1:
-        return _node1(data, op, parents[0], local[0])
-    if not parents:
-        return _node1(data, op, None, None)                   # no parents: a leaf
-    return _node1(data, op, tuple(parents), tuple(local))     # n parents: tuples in _a, _da
-
-
-def _node1(data, op, a, da):
-    """The result of an op with one parent `a` (or a tuple of n), d(result)/da = `da`."""
+def _node_of_one(data, op, a, da):
+    """The result of an op with one parent `a`, d(result)/da = `da`."""
     out = _new(Value)
     out.data = data
     out.grad = 0.0
@@ -70,12 +333,12 @@ def _node1(data, op, a, da):
     out._a = a
     out._b = None
     out._da = da
-    if _mode.anomaly or not _mode.grad_enabled:
-        _unusual(out)
+    if _modes.open_blocks:
+        _modes.apply(out)
     return out
 
 
-def _node2(data, op, a, b, da, db):
+def _node_of_two(data, op, a, b, da, db):
     """The result of an op with parents `a`, `b` and local derivatives `da`, `db`."""
     out = _new(Value)
     out.data = data
@@ -86,281 +349,58 @@ def _node2(data, op, a, b, da, db):
     out._b = b
     out._da = da
     out._db = db
-    if _mode.anomaly or not _mode.grad_enabled:
-        _unusual(out)
+    if _modes.open_blocks:
+        _modes.apply(out)
     return out
 
 
-def _unusual(out):
-    """detect_anomaly's forward check, and no_grad: the result becomes a leaf."""
-    if _mode.anomaly and not math.isfinite(out.data):
-        args = ", ".join(f"{p.data!r}{_where(p)}" for p in out._prev)
-        raise FloatingPointError(f"detect_anomaly: the forward pass of {out._op} on ({args}) "
-                                 f"produced {out.data!r}")
-    if not _mode.grad_enabled:
-        out._op = ""
-        out._a = out._b = None
+def _node_of_many(data, op, parents, local, plain=0):
+    """The result of an op with a tuple of parents and a tuple of local derivatives."""
+    out = _node_of_one(data, op, parents, local)
+    out._db = plain
+    return out
 
 
-def _pow(a, b, op, want_db):
-    """a ** b for floats, with d/da and (if want_db) d/db, and errors that say what went wrong.
+def apply_op(name, *operands, k=None):
+    """The node for op `name` of the table on `operands` (Values or numbers), with the
+    op's parameter `k` (the 3 of `x ** 3`): how the engine makes every op it does not
+    write out, and how code outside the engine makes nodes of table ops (losses, tests).
 
-    Conventions (PyTorch's): d/da at a == 0 with 0 < b < 1 is +inf; d/db is 0 where a == 0 and
-    b >= 0; d/db is nan for a negative base, where a ** b is only defined for integer b.
+        >>> apply_op("**k", Value(3.0), k=2.0)._op, apply_op("log", 1.0).data
+        ('**2', 0.0)
     """
-    if a == 0.0 and b < 0.0 and b != -math.inf:
-        raise ZeroDivisionError(f"{op}: 0.0 ** {b!r} is a division by zero; keep the base away "
-                                f"from zero or use a non-negative exponent")
-    if a < 0.0 and a != -math.inf and math.isfinite(b) and not b.is_integer():
-        raise ValueError(f"{op}: a negative base {a!r} to the fractional power {b!r} is not a "
-                         f"real number; use an integer exponent or a positive base")
+    op = OPS[name]
+    args = tuple(x if isinstance(x, Value) else _constant(_number(x, name)) for x in operands)
+    xs = tuple(a.data for a in args)
+    text = op_text(op.name, k) if op.parse else op.name
     try:
-        out = a ** b
-    except OverflowError:
-        raise OverflowError(f"{op}: {a!r} ** {b!r} overflows a float") from None
-    if b == 0.0:
-        da = 0.0                          # d(a^0)/da = 0
-    elif a == 0.0 and b < 1.0:
-        da = math.inf                     # d(a^b)/da = b a^(b-1) -> inf as a -> 0 for 0 < b < 1
-    else:
-        try:
-            da = b * a ** (b - 1.0)       # d(a^b)/da = b a^(b-1)
-        except OverflowError:             # the result fits a float, its slope does not
-            da = math.copysign(math.inf, b * (1.0 if a > 0.0 or (b - 1.0) % 2 == 0 else -1.0))
-    if not want_db:
-        return out, da, 0.0
-    if a > 0.0:
-        db = out * math.log(a)            # d(a^b)/db = a^b ln a
-    elif a == 0.0:
-        db = 0.0
-    else:
-        db = math.nan
-    return out, da, db
+        out = op.forward(xs, k)
+        local = op.backward(1.0, xs, out, k)
+    except (ArithmeticError, ValueError, TypeError) as e:
+        if not hasattr(e, "template"):
+            raise _bad_data(text, *args) from None
+        labels = {f"w{i}": _where(args[i]) if i < len(args) else ""
+                  for i in range(len(e.operands))}
+        raise type(e)(e.template.format(*map(repr, e.operands), **labels)) from None
+    return _node(out, text, args, local, lambda: lambda g: op.backward(g, xs, out, k))
 
 
-class Value:
-    """A scalar in a computation graph: `data`, its gradient `grad`, and how it was made.
-
-    `label` names the node in drawings and error messages. `_op` is the op that made it
-    ("" for a leaf), `_prev` its parents (an ordered tuple) and `_local` the local derivative
-    with respect to each parent, as floats. (They are stored in the slots `_a`, `_b`, `_da`,
-    `_db`: one or two parents directly, n parents as tuples in `_a` and `_da`.)
-
-        >>> x = Value(3, label="x")
-        >>> x
-        Value(data=3.0, grad=0.0, label='x')
-    """
-
-    __slots__ = ("data", "grad", "label", "_op", "_a", "_b", "_da", "_db")
-
-    def __init__(self, data, label=""):
-        self.data = _number(data, "Value")
-        self.grad = 0.0
-        self.label = label
-        self._op = ""
-        self._a = self._b = None
-
-    @property
-    def _prev(self):
-        """The parents, an ordered tuple (empty for a leaf)."""
-        a, b = self._a, self._b
-        if b is not None:
-            return (a, b)
-        if a is None:
-            return ()
-        return a if type(a) is tuple else (a,)
-
-    @property
-    def _local(self):
-        """d(self)/d(parent) for each parent, floats in the order of `_prev`."""
-        a, b = self._a, self._b
-        if b is not None:
-            return (self._da, self._db)
-        if a is None:
-            return ()
-        return self._da if type(a) is tuple else (self._da,)
-
-    # --- the ops: forward value and local derivative(s) side by side -------------------
-
-    def __add__(self, other):
-        other = other if isinstance(other, Value) else Value(_number(other, "+"))
-        return _node2(self.data + other.data, "+", self, other, 1.0, 1.0)  # d(a+b) = 1, 1
-
-    def __mul__(self, other):
-        other = other if isinstance(other, Value) else Value(_number(other, "*"))
-        return _node2(self.data * other.data, "*", self, other,
-                      other.data, self.data)                       # d(ab)/da = b, d(ab)/db = a
-
-    def __sub__(self, other):
-        other = other if isinstance(other, Value) else Value(_number(other, "-"))
-        return _node2(self.data - other.data, "-", self, other, 1.0, -1.0)  # d(a-b) = 1, -1
-
-    def __truediv__(self, other):
-        other = other if isinstance(other, Value) else Value(_number(other, "/"))
-        a, b = self.data, other.data
-        if b == 0.0:
-            raise ZeroDivisionError(f"/: division of {a!r}{_where(self)} by zero"
-                                    f"{_where(other)}; keep the divisor away from zero")
-        q = a / b
-        return _node2(q, "/", self, other, 1.0 / b, -q / b)    # d(a/b)/da = 1/b, /db = -a/b^2
-
-    def __neg__(self):
-        return _node1(-self.data, "neg", self, -1.0)              # d(-a)/da = -1
-
-    def __pow__(self, other):
-        if isinstance(other, Value):
-            out, da, db = _pow(self.data, other.data, "**", True)
-            return _node(out, "**", (self, other), (da, db))
-        k = _number(other, "**")
-        out, da, _ = _pow(self.data, k, f"**{_fmt(k)}", False)
-        return _node(out, f"**{_fmt(k)}", (self,), (da,))          # d(a^k)/da = k a^(k-1)
-
-    def __radd__(self, other):                                     # other + self
-        return self + other
-
-    def __rmul__(self, other):                                     # other * self
-        return self * other
-
-    def __rsub__(self, other):                                     # other - self
-        return Value(_number(other, "-")) - self
-
-    def __rtruediv__(self, other):                                 # other / self
-        return Value(_number(other, "/")) / self
-
-    def __rpow__(self, other):                                     # other ** self
-        return Value(_number(other, "**")) ** self
-
-    def tanh(self):
-        t = math.tanh(self.data)
-        return _node1(t, "tanh", self, 1.0 - t * t)               # d(tanh z)/dz = 1 - tanh(z)^2
-
-    def sigmoid(self):
-        x = self.data
-        if x >= 0.0:
-            s = 1.0 / (1.0 + math.exp(-x))
-        else:                                                      # no overflow for large -x
-            e = math.exp(x)
-            s = e / (1.0 + e)
-        return _node1(s, "sigmoid", self, s * (1.0 - s))          # dS(z)/dz = S(z)(1 - S(z))
-
-    def relu(self):
-        x = self.data
-        # d relu(z)/dz = 1 for z > 0, else 0 (at the kink z = 0 we take 0, as micrograd/PyTorch)
-        return _node1(0.0 if x < 0.0 else x, "relu", self, 1.0 if x > 0.0 else 0.0)
-
-    def exp(self):
-        try:
-            e = math.exp(self.data)
-        except OverflowError:
-            raise OverflowError(f"exp: exp({self.data!r}){_where(self)} overflows a float "
-                                f"(inputs above about 709.78 do); scale the input down") from None
-        return _node1(e, "exp", self, e)                          # d(e^z)/dz = e^z
-
-    def log(self):
-        x = self.data
-        if x <= 0.0:
-            raise ValueError(f"log: log({x!r}){_where(self)} is undefined; log needs a "
-                             f"positive input (clamp it, e.g. with a small epsilon)")
-        return _node1(math.log(x), "log", self, 1.0 / x)          # d(ln z)/dz = 1/z
-
-    # --- the graph walk ----------------------------------------------------------------
-
-    def backward(self):
-        """Fill `.grad` of every node this one depends on with d(self)/d(node).
-
-        Leaves accumulate (a second call adds a second gradient, as in PyTorch); the
-        gradients of inner nodes are recomputed from zero on every call.
-        """
-        inner = topological_order(self, leaves=False)
-        for v in inner:
-            v.grad = 0.0
-        self.grad += 1.0
-        if _mode.anomaly:
-            for v in reversed(inner):
-                g = v.grad
-                for p, d in zip(v._prev, v._local):
-                    p.grad += d * g
-                _check_backward(v)
-            return
-        for v in reversed(inner):              # p.grad += d * g for each parent, in order
-            g = v.grad
-            b = v._b
-            if b is not None:                  # two parents
-                v._a.grad += v._da * g
-                b.grad += v._db * g
-            else:
-                a = v._a
-                if type(a) is tuple:           # n parents
-                    for p, d in zip(a, v._da):
-                        p.grad += d * g
-                else:                          # one parent
-                    a.grad += v._da * g
-
-    def __repr__(self):
-        label = f", label={self.label!r}" if self.label else ""
-        return f"Value(data={self.data!r}, grad={self.grad!r}{label})"
-
-
-def _fmt(k):
-    return str(int(k)) if k.is_integer() and abs(k) < 1e15 else repr(k)
-
-
-def _check_backward(v):
-    for p, d in zip(v._prev, v._local):
-        if not math.isfinite(p.grad):
-            raise FloatingPointError(
-                f"detect_anomaly: the backward pass of {v._op}{_where(v)} (value {v.data!r}, "
-                f"upstream gradient {v.grad!r}, local derivative {d!r}) gave a gradient of "
-                f"{p.grad!r} to its input {p.data!r}{_where(p)}")
-
-
-def topological_order(root, leaves=True):
-    """Every node `root` depends on, parents before children, `root` last.
-
-    Iterative depth-first search in the order of each node's parents, so the order is the
-    same every time for the same graph, and graphs of any depth work. `backward()`, the
-    renderer and the stepper all walk this one order (`backward()` with `leaves=False`: the
-    inner nodes only, in the same order, which saves memory on graphs with many constants).
-
-        >>> a = Value(1.0, label="a"); k = Value(2.0, label="k")
-        >>> b = a * k; b.label = "b"
-        >>> c = b + a; c.label = "c"
-        >>> [v.label for v in topological_order(c)]
-        ['a', 'k', 'b', 'c']
-    """
-    order, seen = [], set()
-    stack = [root]
-    push, pop, append, see = stack.append, stack.pop, order.append, seen.add
-    while stack:
-        v = pop()
-        if v is _DONE:                 # every parent of the node below is in order: add it
-            append(pop())
-        elif v not in seen:
-            a = v._a
-            if a is None:              # a leaf
-                if leaves:
-                    see(v)
-                    append(v)
-                continue
-            see(v)
-            push(v)
-            push(_DONE)                # a marker, not a (node, flag) tuple: less memory
-            b = v._b
-            if b is not None:          # parents pushed last-first, so the first pops first
-                if b not in seen:
-                    push(b)
-                if a not in seen:
-                    push(a)
-            elif type(a) is tuple:
-                for p in reversed(a):
-                    if p not in seen:
-                        push(p)
-            elif a not in seen:
-                push(a)
-    return order
-
-
-_DONE = object()
+def _node(data, op, parents, local, rule=None):
+    """The result of op `op` (its text) on `parents`, with `local[i]` = d(result)/d(parents[i])
+    (None for a selected zero): a node of the layout that fits. Where a local derivative is
+    not a finite float, `rule()` gives the node its backward function (without one, the node
+    keeps the floats as they are)."""
+    finite = all(type(d) is float and d - d == 0.0 for d in local)
+    if len(parents) == 1 and (finite or local[0] is None or rule is None):
+        return _node_of_one(data, op, parents[0], local[0])
+    if finite or rule is None:
+        if len(parents) == 2:
+            return _node_of_two(data, op, parents[0], parents[1], local[0], local[1])
+        return _node_of_many(data, op, tuple(parents), tuple(local))
+    node = _node_of_one(data, op, tuple(parents), None)
+    if node._a is not None:                       # (no_grad makes it a leaf)
+        node._db = rule()
+    return node
 
 
 def weighted_sum(weights, inputs, bias):
@@ -383,6 +423,7 @@ def weighted_sum(weights, inputs, bias):
     s = bias.data
     parents, local = [], []
     add_parent, add_local = parents.append, local.append          # no temporary tuples
+    plain = False
     for w, x in zip(weights, inputs):
         if isinstance(x, Value):
             wd, xd = w.data, x.data
@@ -396,72 +437,78 @@ def weighted_sum(weights, inputs, bias):
             s += w.data * xf
             add_parent(w)
             add_local(xf)
+            plain = True
     add_parent(bias)
     add_local(1.0)                                                 # d/db = 1
-    return _node(s, "Σw·x+b", tuple(parents), tuple(local))
+    mask = sum(1 << i for i, x in enumerate(inputs) if not isinstance(x, Value)) if plain else 0
+    return _node_of_many(s, "Σw·x+b", tuple(parents), tuple(local), mask)
 
 
-@contextmanager
-def no_grad():
-    """Ops inside record no graph: their results are leaves (for evaluation and updates).
+# --- the graph walk ----------------------------------------------------------------------
 
-        >>> x = Value(2.0)
-        >>> with no_grad():
-        ...     y = x * 3
-        >>> y.data, y._prev
-        (6.0, ())
+_DONE = object()       # on the stack: every parent of the node below it is in order
+
+
+def _walk(root, leaves, stash):
+    """Depth-first, parents in order, each node after its parents; iterative, so graphs of
+    any depth work. With `leaves` False, leaves are never pushed; with a `stash` list
+    (backward), every leaf that holds a gradient is moved into it as (leaf, grad) and set
+    to 0.0, and every inner node's gradient is set to 0.0."""
+    order, seen = [], set()
+    stack = [root]
+    push, pop, append, see = stack.append, stack.pop, order.append, seen.add
+    while stack:
+        v = pop()
+        if v is _DONE:
+            v = pop()
+            if stash is not None:
+                v.grad = 0.0
+            append(v)
+            continue
+        if v in seen:
+            continue
+        see(v)
+        a = v._a
+        if a is None:                  # a leaf (pushed when leaves are wanted, or the root)
+            append(v)
+            continue
+        push(v)
+        push(_DONE)
+        b = v._b
+        parents = (b, a) if b is not None else a[::-1] if type(a) is tuple else (a,)
+        for p in parents:              # last first, so the first parent pops first
+            if p._a is None:
+                if leaves:
+                    if p not in seen:
+                        push(p)
+                elif stash is not None and p.grad:
+                    stash.append((p, p.grad))
+                    p.grad = 0.0
+            elif p not in seen:
+                push(p)
+    return order
+
+
+def topological_order(root, leaves=True):
+    """Every node `root` depends on, parents before children, `root` last.
+
+    Iterative depth-first search in the order of each node's parents, so the order is the
+    same every time for the same graph, and graphs of any depth work. `backward()`, the
+    renderer and the stepper all walk this one order (`backward()` the inner nodes only:
+    `leaves=False` gives them, in the same order).
+
+        >>> a = Value(1.0, label="a"); k = Value(2.0, label="k")
+        >>> b = a * k; b.label = "b"
+        >>> c = b + a; c.label = "c"
+        >>> [v.label for v in topological_order(c)]
+        ['a', 'k', 'b', 'c']
     """
-    before = _mode.grad_enabled
-    _mode.grad_enabled = False
-    try:
-        yield
-    finally:
-        _mode.grad_enabled = before
+    if not leaves and root._a is None:
+        return []
+    return _walk(root, leaves, None)
 
 
-@contextmanager
-def enable_grad():
-    """Turn graph recording back on inside a `no_grad()` block.
-
-        >>> with no_grad():
-        ...     with enable_grad():
-        ...         y = Value(2.0) * 3
-        >>> len(y._prev)
-        2
-    """
-    before = _mode.grad_enabled
-    _mode.grad_enabled = True
-    try:
-        yield
-    finally:
-        _mode.grad_enabled = before
-
-
-def is_grad_enabled():
-    """True when ops record the graph (outside `no_grad()`).
-
-        >>> with no_grad():
-        ...     inside = is_grad_enabled()
-        >>> inside, is_grad_enabled()
-        (False, True)
-    """
-    return _mode.grad_enabled
-
-
-@contextmanager
-def detect_anomaly():
-    """Raise `FloatingPointError` at the first non-finite value an op or backward() makes.
-
-        >>> x = Value(float("inf"), label="x")
-        >>> with detect_anomaly():
-        ...     x - x
-        Traceback (most recent call last):
-        ...
-        FloatingPointError: detect_anomaly: the forward pass of - on (inf (node 'x'), inf (node 'x')) produced nan
-    """
-    before = _mode.anomaly
-    _mode.anomaly = True
-    try:
-        yield
-    finally:
-        _mode.anomaly = before
+def _inner_nodes(root, stash):
+    """backward()'s walk: the inner nodes in topological order, their gradients zeroed, and
+    the leaves' gradients so far moved into `stash`."""
+    return _walk(root, False, stash)

@@ -1,16 +1,20 @@
 """Loss functions on `Value`s: one prediction and one target each, except `mse`.
 
     >>> from autograd_xor import Value
-    >>> round(half_squared_error(Value(0.42), 1.0).data, 4)   # the seed's e = (y - f)^2 / 2
+    >>> round(half_squared_error(Value(0.42), 1.0).data, 4)   # the G/F network's (y - f)^2 / 2
     0.1682
 """
 
-import math
-
-from .engine import Value, _as_value, _node
+from .engine import Value, _constant, _number, apply_op
 
 __all__ = ["squared_error", "half_squared_error", "mse", "binary_cross_entropy",
-           "binary_cross_entropy_with_logits", "hinge"]
+           "binary_cross_entropy_with_logits", "hinge", "softmax", "log_softmax",
+           "cross_entropy"]
+
+
+def _value(x, fn):
+    """x as a Value: a plain number becomes a constant leaf, as in `a * 2`."""
+    return x if isinstance(x, Value) else _constant(_number(x, fn))
 
 
 def squared_error(pred, target):
@@ -20,17 +24,17 @@ def squared_error(pred, target):
         >>> e.data, e._prev[0]._prev[0].grad      # d/dpred = 2 (pred - target)
         (0.25, -1.0)
     """
-    return (_as_value(pred, "squared_error") - target) ** 2
+    return (_value(pred, "squared_error") - target) ** 2
 
 
 def half_squared_error(pred, target):
-    """(target - pred)^2 / 2, whose derivative in pred is simply pred - target (seed 004).
+    """(target - pred)^2 / 2, whose derivative in pred is simply pred - target.
 
         >>> p = Value(0.5); e = half_squared_error(p, 1.0); e.backward()
         >>> e.data, p.grad
         (0.125, -0.5)
     """
-    return (target - _as_value(pred, "half_squared_error")) ** 2 / 2
+    return (target - _value(pred, "half_squared_error")) ** 2 / 2
 
 
 def mse(preds, targets):
@@ -52,14 +56,7 @@ def hinge(score, target):
         >>> round(hinge(Value(0.3), 1).data, 4), hinge(Value(2.0), 1).data
         (0.7, 0.0)
     """
-    return (1 - target * _as_value(score, "hinge")).relu()
-
-
-def _target(t, op):
-    t = float(t) if not isinstance(t, Value) else t.data
-    if not 0.0 <= t <= 1.0:
-        raise ValueError(f"{op}: the target must lie in [0, 1], got {t!r}")
-    return t
+    return (1 - target * _value(score, "hinge")).relu()
 
 
 def binary_cross_entropy(pred, target):
@@ -67,37 +64,109 @@ def binary_cross_entropy(pred, target):
 
     As in PyTorch's BCELoss, each log is clamped at -100, so a saturated output (p exactly 0
     or 1) gives a large finite loss, not a math error; the derivative (p - t) / (p (1 - p))
-    has its denominator clamped at 1e-12.
+    has its denominator clamped at 1e-12. The target may be a number or a `Value` (its
+    gradient is -ln(p / (1 - p)), as in PyTorch).
 
         >>> p = Value(0.8); loss = binary_cross_entropy(p, 1.0); loss.backward()
         >>> round(loss.data, 4), round(p.grad, 4)      # -log 0.8; (0.8 - 1) / (0.8 * 0.2)
         (0.2231, -1.25)
     """
-    p = _as_value(pred, "binary_cross_entropy")
-    t = _target(target, "binary_cross_entropy")
-    if not 0.0 <= p.data <= 1.0:
-        raise ValueError(f"binary_cross_entropy: the prediction must be a probability in "
-                         f"[0, 1], got {p.data!r}; apply sigmoid() first, or use "
-                         f"binary_cross_entropy_with_logits")
-    log_p = max(math.log(p.data), -100.0) if p.data > 0.0 else -100.0
-    log_q = max(math.log1p(-p.data), -100.0) if p.data < 1.0 else -100.0
-    loss = -(t * log_p + (1.0 - t) * log_q)
-    # dL/dp = (p - t) / (p (1 - p))
-    return _node(loss, "bce", (p,), ((p.data - t) / max(p.data * (1.0 - p.data), 1e-12),))
+    return apply_op("bce", _value(pred, "binary_cross_entropy"),
+                    _value(target, "binary_cross_entropy"))
 
 
 def binary_cross_entropy_with_logits(logit, target):
     """binary_cross_entropy(sigmoid(z), t) computed from z in a form that never overflows:
-    max(z, 0) - z t + log(1 + e^-|z|). Its derivative in z is sigmoid(z) - t (the seed's
-    `delta3 = a3 - y`).
+    max(z, 0) - z t + log(1 + e^-|z|). Its derivative in z is sigmoid(z) - t (the XOR
+    network's output delta, `delta3 = a3 - y`).
 
         >>> z = Value(0.0); loss = binary_cross_entropy_with_logits(z, 1.0); loss.backward()
         >>> round(loss.data, 4), z.grad                # log 2; sigmoid(0) - 1
         (0.6931, -0.5)
     """
-    z = _as_value(logit, "binary_cross_entropy_with_logits")
-    t = _target(target, "binary_cross_entropy_with_logits")
-    x = z.data
-    loss = max(x, 0.0) - x * t + math.log1p(math.exp(-abs(x)))
-    s = 1.0 / (1.0 + math.exp(-x)) if x >= 0 else math.exp(x) / (1.0 + math.exp(x))
-    return _node(loss, "bce_logits", (z,), (s - t,))              # dL/dz = S(z) - t
+    return apply_op("bce_logits", _value(logit, "binary_cross_entropy_with_logits"),
+                    _value(target, "binary_cross_entropy_with_logits"))
+
+
+def _logits(logits, fn):
+    logits = [_value(z, fn) for z in logits]
+    if not logits:
+        raise ValueError(f"{fn}: needs at least one logit, got none")
+    return logits
+
+
+def _total(values):
+    """v0 + v1 + ..., left to right, with no leading constant 0 (as sum() would add)."""
+    total = values[0]
+    for v in values[1:]:
+        total = total + v
+    return total
+
+
+def softmax(logits):
+    """exp(z_i) / sum_j exp(z_j) for a list of logits, a list of Values that sums to 1. The
+    largest logit is subtracted first (a constant, so the gradients are unchanged), so
+    logits near ±1000 do not overflow.
+
+        >>> [round(p.data, 4) for p in softmax([Value(1.0), Value(2.0), Value(3.0)])]
+        [0.09, 0.2447, 0.6652]
+        >>> [p.data for p in softmax([Value(-1000.0), Value(1000.0)])]
+        [0.0, 1.0]
+    """
+    z = _logits(logits, "softmax")
+    m = max(v.data for v in z)
+    e = [(v - m).exp() for v in z]
+    s = _total(e)
+    return [x / s for x in e]
+
+
+def log_softmax(logits):
+    """z_i - log(sum_j exp(z_j)) for a list of logits, computed as (z_i - m) - log(sum_j
+    exp(z_j - m)) with m the largest logit, so nothing overflows.
+
+        >>> [round(p.data, 4) for p in log_softmax([Value(0.0), Value(0.0)])]
+        [-0.6931, -0.6931]
+    """
+    z = _logits(logits, "log_softmax")
+    m = max(v.data for v in z)
+    shifted = [v - m for v in z]
+    log_total = _total([x.exp() for x in shifted]).log()
+    return [x - log_total for x in shifted]
+
+
+def _class(target, n, fn):
+    if isinstance(target, Value):
+        target = target.data
+    if isinstance(target, float) and target.is_integer():
+        target = int(target)
+    if isinstance(target, bool) or not isinstance(target, int):
+        raise TypeError(f"{fn}: the target must be a class index (an int from 0 to {n - 1}), "
+                        f"got {type(target).__name__} {target!r}")
+    if not 0 <= target < n:
+        raise IndexError(f"{fn}: the target class {target} is out of range for {n} logits; "
+                         f"use an index from 0 to {n - 1}")
+    return target
+
+
+def cross_entropy(logits, target):
+    """-log softmax(logits)[target] for one example (a list of logits and an int class
+    index), or the mean over a batch (a list of such lists and a list of indices), as
+    `torch.nn.functional.cross_entropy`. Each example is one node, whose local derivatives
+    are softmax(z) - onehot(target); logits near ±1000 do not overflow.
+
+        >>> z = [Value(1.0), Value(2.0), Value(3.0)]
+        >>> loss = cross_entropy(z, 2); loss.backward()
+        >>> round(loss.data, 4), [round(v.grad, 4) for v in z]
+        (0.4076, [0.09, 0.2447, -0.3348])
+        >>> round(cross_entropy([[0.0, 0.0], [5.0, 0.0]], [0, 0]).data, 4)   # a batch: the mean
+        0.3499
+    """
+    logits = list(logits)
+    if logits and isinstance(logits[0], (list, tuple)):
+        targets = list(target) if isinstance(target, (list, tuple)) else None
+        if targets is None or len(targets) != len(logits):
+            raise ValueError(f"cross_entropy: a batch of {len(logits)} examples needs a list "
+                             f"of {len(logits)} class indices, got {target!r}")
+        return _total([cross_entropy(z, t) for z, t in zip(logits, targets)]) / len(logits)
+    z = _logits(logits, "cross_entropy")
+    return apply_op("cross_entropy", *z, k=_class(target, len(z), "cross_entropy"))

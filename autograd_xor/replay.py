@@ -47,7 +47,9 @@ and the call returns their floats in the same shape. Under `no_grad()` or
 
 import math
 
-from .engine import Value, _mode, _pow, topological_order
+from .engine import Value, topological_order
+from .modes import anomaly_enabled, is_grad_enabled
+from .ops import WEIGHTED_SUM, lookup, sigmoid
 
 __all__ = ["compile", "Compiled", "CompileError", "replay_graph"]
 
@@ -140,9 +142,9 @@ class Compiled:
         self._shape = None      # fn's return value with each Value replaced by None
 
     def __call__(self):
-        if not _mode.grad_enabled or _mode.anomaly:
+        if not is_grad_enabled() or anomaly_enabled():
             out = self.fn()
-            if _mode.grad_enabled:                 # detect_anomaly: its checks, eagerly
+            if is_grad_enabled():                  # detect_anomaly: its checks, eagerly
                 _outputs(out)[0].backward()
             return _floats(out)                    # no_grad: nothing to differentiate
         self.calls += 1
@@ -254,70 +256,28 @@ class _Trace:
 
 
 def _constants(v):
-    """What a replay needs beyond the parents' numbers, e.g. the pairs of a weighted sum."""
-    op = v._op
-    if op == "Σw·x+b":
-        return _weighted_sum_layout(v)
-    if op in ("bce", "bce_logits"):
-        return _loss_target(v)
-    if op.startswith("**") and op != "**":
-        return float(op[2:])
-    return None
-
-
-def _weighted_sum_layout(v):
-    """For each weight: the index of its Value input in _prev, or its plain-number input."""
-    prev, local = v._prev, v._local
-    layout, i, last = [], 0, len(prev) - 1
-    while i < last:
-        if i + 1 < last and local[i] is prev[i + 1].data and local[i + 1] is prev[i].data:
-            layout.append(("pair", i))
-            i += 2
-        else:
-            layout.append(("plain", local[i]))
-            i += 1
-    # rebuild in the engine's order and check that we read the node right
-    s = prev[-1].data
-    pos = 0
-    for kind, x in layout:
-        if kind == "pair":
-            s += prev[pos].data * prev[pos + 1].data
-            pos += 2
-        else:
-            s += prev[pos].data * x
-            pos += 1
-    if _key(s) != _key(v.data):
-        raise CompileError("compile: could not read the inputs of a weighted_sum node; "
-                           "build it with autograd_xor.weighted_sum")
-    return tuple(layout)
-
-
-def _loss_target(v):
-    """The 0/1 target of a bce / bce_logits node, read back from its value and slope."""
-    x = v._prev[0].data
-    for t in (0.0, 1.0):
-        loss, d = (_bce if v._op == "bce" else _bce_logits)(x, t)
-        if _key(loss) == _key(v.data) and _key(d) == _key(v._local[0]):
-            return t
-    raise CompileError(f"compile: cannot replay {v._op} with a target other than 0 or 1 "
-                       f"(the node stores only its slope); use the eager engine, or write "
-                       f"the loss with Value ops")
-
-
-def _bce(p, t):
-    """binary_cross_entropy's value and slope (autograd_xor.losses), on floats."""
-    if not 0.0 <= p <= 1.0:
-        raise ValueError("binary_cross_entropy: prediction outside [0, 1]")
-    log_p = max(math.log(p), -100.0) if p > 0.0 else -100.0
-    log_q = max(math.log1p(-p), -100.0) if p < 1.0 else -100.0
-    return -(t * log_p + (1.0 - t) * log_q), (p - t) / max(p * (1.0 - p), 1e-12)
-
-
-def _bce_logits(x, t):
-    """binary_cross_entropy_with_logits's value and slope, on floats."""
-    loss = max(x, 0.0) - x * t + math.log1p(math.exp(-abs(x)))
-    s = 1.0 / (1.0 + math.exp(-x)) if x >= 0 else math.exp(x) / (1.0 + math.exp(x))
-    return loss, s - t
+    """What a replay needs beyond the parents' numbers: the op's parameter (the 2 of `**2`;
+    for a weighted sum, each weight's plain-number input or None)."""
+    if not v._prev:
+        return None
+    try:
+        op, k = lookup(v._op)
+    except KeyError:
+        return None                   # _generate names it
+    if op is WEIGHTED_SUM:
+        local, plain = v._local, v._db
+        inputs, pos = [], 0
+        for i in range(len(v._prev)):
+            if pos >= len(local) - 1:
+                break
+            if plain >> len(inputs) & 1:
+                inputs.append(local[pos])
+                pos += 1
+            else:
+                inputs.append(None)
+                pos += 2
+        return tuple(inputs)
+    return k
 
 
 def _same_graph(old, new):
@@ -366,71 +326,48 @@ def _num(x):
     return "nan" if x != x else ("inf" if x > 0 else "-inf")
 
 
+def _fb(op, xs, k):
+    """A table op's forward value and what its backward needs, as the engine decides it:
+    finite local derivatives (floats, None for a selected zero) or its backward function."""
+    out = op.forward(xs, k)
+    local = op.backward(1.0, xs, out, k)
+    if all(type(d) is float and d - d == 0.0 for d in local) or \
+            (len(xs) == 1 and local[0] is None):
+        return out, local
+    return out, (lambda g: op.backward(g, xs, out, k))
+
+
+def _bk(local, g):
+    """The contributions of a node replayed by `_fb` for its upstream gradient g."""
+    if type(local) is tuple:
+        return tuple(None if d is None else d * g for d in local)
+    return local(g)
+
+
 def _generate(trace):
     """Straight-line Python for one forward and backward pass over `trace`."""
     n, ops, par, consts = trace.n, trace.ops, trace.parents, trace.consts
     live = {i: k for k, i in enumerate(trace.live)}
     fwd, bwd = [], []
-    local = {}              # (node, parent position) -> expression of the local derivative
+    env = {"tanh": math.tanh, "exp": math.exp, "sigmoid": sigmoid, "_fb": _fb, "_bk": _bk,
+           "inf": math.inf, "nan": math.nan}
+    local = {}              # node -> local derivative expressions, or "call" for _fb
     for i in range(n):
-        op, p = ops[i], [f"d{j}" for j in par[i]]
-        if not op:
+        op_text, p = ops[i], [f"d{j}" for j in par[i]]
+        if not op_text:
             fwd.append(f"d{i} = L[{live[i]}].data" if i in live else f"d{i} = {_num(trace.data[i])}")
             continue
-        a = p[0]
-        b = p[1] if len(p) > 1 else None
-        if op == "+":
-            fwd.append(f"d{i} = {a} + {b}")
-            local[i] = ["1.0", "1.0"]
-        elif op == "*":
-            fwd.append(f"d{i} = {a} * {b}")
-            local[i] = [b, a]
-        elif op == "-":
-            fwd.append(f"d{i} = {a} - {b}")
-            local[i] = ["1.0", "-1.0"]
-        elif op == "/":
-            fwd.append(f"d{i} = {a} / {b}")
-            local[i] = [f"(1.0 / {b})", f"(-d{i} / {b})"]
-        elif op == "neg":
-            fwd.append(f"d{i} = -{a}")
-            local[i] = ["-1.0"]
-        elif op == "**":
-            fwd.append(f"d{i}, l{i}_0, l{i}_1 = _pow({a}, {b}, '**', True)")
-            local[i] = [f"l{i}_0", f"l{i}_1"]
-        elif op.startswith("**"):
-            fwd.append(f"d{i}, l{i}_0, _ = _pow({a}, {_num(consts[i])}, {op!r}, False)")
-            local[i] = [f"l{i}_0"]
-        elif op == "tanh":
-            fwd.append(f"d{i} = tanh({a})")
-            local[i] = [f"(1.0 - d{i} * d{i})"]
-        elif op == "sigmoid":
-            fwd.append(f"d{i} = 1.0 / (1.0 + exp(-{a})) if {a} >= 0.0 else "
-                       f"exp({a}) / (1.0 + exp({a}))")
-            local[i] = [f"(d{i} * (1.0 - d{i}))"]
-        elif op == "relu":
-            fwd.append(f"d{i} = 0.0 if {a} < 0.0 else {a}")
-            local[i] = [f"(1.0 if {a} > 0.0 else 0.0)"]
-        elif op == "exp":
-            fwd.append(f"d{i} = exp({a})")
-            local[i] = [f"d{i}"]
-        elif op == "log":
-            fwd.append(f"d{i} = log({a})")
-            local[i] = [f"(1.0 / {a})"]
-        elif op == "bce":             # as autograd_xor.losses.binary_cross_entropy
-            t = _num(consts[i])
-            fwd += [f"if not 0.0 <= {a} <= 1.0: raise ValueError",
-                    f"lp = max(log({a}), -100.0) if {a} > 0.0 else -100.0",
-                    f"lq = max(log1p(-{a}), -100.0) if {a} < 1.0 else -100.0",
-                    f"d{i} = -({t} * lp + (1.0 - {t}) * lq)",
-                    f"l{i}_0 = ({a} - {t}) / max({a} * (1.0 - {a}), 1e-12)"]
-            local[i] = [f"l{i}_0"]
-        elif op == "bce_logits":
-            fwd.append(f"d{i}, l{i}_0 = _bce_logits({a}, {_num(consts[i])})")
-            local[i] = [f"l{i}_0"]
-        elif op == "Σw·x+b":
+        try:
+            op, _ = lookup(op_text)
+        except KeyError:
+            raise CompileError(f"compile: cannot replay the op {op_text!r} (node {i}): it is not "
+                               f"in the op table (a node made by hand, micrograd style, keeps "
+                               f"its own _backward). Use the eager engine for this graph") \
+                from None
+        if op is WEIGHTED_SUM:
             terms, loc, pos = [p[-1]], [], 0
-            for kind, x in consts[i]:
-                if kind == "pair":
+            for x in consts[i]:
+                if x is None:
                     terms.append(f"{p[pos]} * {p[pos + 1]}")
                     loc += [p[pos + 1], p[pos]]
                     pos += 2
@@ -443,40 +380,52 @@ def _generate(trace):
             for k in range(64, len(terms), 64):
                 fwd.append(f"d{i} = d{i} + {' + '.join(terms[k:k + 64])}")
             local[i] = loc + ["1.0"]
+        elif op.replay is not None:
+            code, loc = op.replay
+            fwd.append(f"d{i} = " + code.format(*p, out=f"d{i}"))
+            local[i] = [d.format(*p, out=f"d{i}") for d in loc]
         else:
-            raise CompileError(f"compile: cannot replay the op {op!r} (node {i}); it supports "
-                               f"the engine's ops, weighted_sum and the losses module's. "
-                               f"Use the eager engine for this graph")
+            env[f"O{i}"], env[f"K{i}"] = op, consts[i]
+            fwd.append(f"d{i}, l{i} = _fb(O{i}, ({''.join(x + ', ' for x in p)}), K{i})")
+            local[i] = None
     # which nodes lead to a live leaf: only their gradients are worth computing
     wanted = [False] * n
     for i in range(n):
         wanted[i] = i in live or any(wanted[j] for j in par[i])
-    started = set()
     root = n - 1
+    for i in range(n):
+        if wanted[i] and i != root:
+            if i in live:       # as backward(): a leaf's gradient so far is set aside
+                bwd += [f"s{i} = L[{live[i]}].grad", f"g{i} = 0.0 if s{i} else s{i}"]
+            else:
+                bwd.append(f"g{i} = 0.0")
     bwd.append(f"g{root} = 1.0")
-    for i in trace.live:
-        if i != root:
-            bwd.append(f"g{i} = L[{live[i]}].grad")
-            started.add(i)
     for i in range(n - 1, -1, -1):
         if not ops[i] or not wanted[i]:
             continue
-        for j, d in zip(par[i], local[i]):
+        if local[i] is None:
+            bwd.append(f"c = _bk(l{i}, g{i})")
+        for pos, j in enumerate(par[i]):
             if not wanted[j]:
                 continue
-            term = f"g{i}" if d == "1.0" else (f"-g{i}" if d == "-1.0" else f"{d} * g{i}")
-            if j in started:
-                bwd.append(f"g{j} = g{j} + {term}" if term[0] != "-" else f"g{j} = g{j} - g{i}")
+            if local[i] is None:
+                bwd.append(f"if c[{pos}] is not None: g{j} = g{j} + c[{pos}]")
+                continue
+            d = local[i][pos]
+            if " else None" in d:               # a selected zero: add nothing
+                cond = d.split(" if ", 1)[1].split(" else None")[0]
+                bwd.append(f"if {cond}: g{j} = g{j} + g{i}")
+            elif d == "1.0":
+                bwd.append(f"g{j} = g{j} + g{i}")
+            elif d == "-1.0":
+                bwd.append(f"g{j} = g{j} - g{i}")
             else:
-                # an inner node's gradient starts at 0.0, as in backward()
-                bwd.append(f"g{j} = 0.0 + {term}" if term[0] != "-" else f"g{j} = 0.0 - g{i}")
-                started.add(j)
-    writes = [f"L[{k}].grad = g{i}" for i, k in live.items()]
+                bwd.append(f"g{j} = g{j} + ({d}) * g{i}")
+    writes = [f"L[{k}].grad = s{i} + g{i} if s{i} else g{i}" for i, k in live.items()
+              if i != root]
     outs = "".join(f", d{j}" for j in trace.extras)
     ret = f"d{root}" if trace.shape is None else f"(d{root}{outs})"
     body = fwd + bwd + writes + [f"return {ret}"]
     source = "def replay(L):\n    " + "\n    ".join(body) + "\n"
-    env = {"_pow": _pow, "tanh": math.tanh, "exp": math.exp, "log": math.log, "log1p": math.log1p,
-           "_bce": _bce, "_bce_logits": _bce_logits, "inf": math.inf, "nan": math.nan}
     exec(_builtin_compile(source, "<autograd_xor.compile replay>", "exec"), env)
     return source, env["replay"]

@@ -33,6 +33,7 @@ each of which displays itself (a line of text, and the graph in a notebook).
 import html
 
 from .engine import Value, topological_order
+from .ops import lookup
 
 __all__ = ["ForwardStep", "BackwardStep", "Steps", "forward_steps", "backward_steps", "step",
            "CURRENT", "PARENT", "PENDING"]
@@ -41,7 +42,17 @@ CURRENT = "#ffcc80"    # the node of this step (orange)
 PARENT = "#b3e5fc"     # its parents (light blue)
 PENDING = "#eeeeee"    # forward: nodes not computed yet (grey)
 
-_INFIX = {"+", "-", "*", "/", "**"}
+def _written(v, args):
+    """Node v's op written with `args` (names or numbers) as the op table writes it, e.g.
+    `a * b`, `tanh(n)`, `-a`, `a**2`; numbers in brackets where a sign could mislead."""
+    try:
+        op, k = lookup(v._op)
+    except KeyError:                        # a micrograd-style node made by hand
+        op = None
+    if op is None or op.arity == 0:
+        return f"{v._op}({', '.join(args)})"
+    template = op.written.replace("{k}", v._op[2:] if op.name == "**k" else str(k))
+    return template.format(*args)
 
 
 def _n(x):
@@ -115,30 +126,15 @@ class ForwardStep(_Step):
 
     def formula(self):
         """The op written with the parents' names, e.g. `a * b` or `tanh(n)`."""
-        v = self.node
-        args = [self.name(p) for p in v._prev]
-        if v._op in _INFIX and len(args) == 2:
-            return f"{args[0]} {v._op} {args[1]}"
-        if v._op == "neg":
-            return f"-{args[0]}"
-        if v._op.startswith("**"):
-            return f"{args[0]}{v._op}"
-        return f"{v._op}({', '.join(args)})"
+        return _written(self.node, [self.name(p) for p in self.node._prev])
 
     def text(self):
         v, me = self.node, self.name(self.node)
         head = f"forward {self.index + 1}/{self.total}: {me} = "
         if not v._prev:
             return head + f"{_n(v.data)} (a leaf)"
-        args = [_n(p.data) for p in v._prev]
-        if v._op in _INFIX and len(args) == 2:
-            numbers = f"{args[0]} {v._op} {args[1]}"
-        elif v._op == "neg":
-            numbers = f"-({args[0]})"
-        elif v._op.startswith("**"):
-            numbers = f"({args[0]}){v._op}"
-        else:
-            numbers = f"{v._op}({', '.join(args)})"
+        bracket = v._op == "neg" or v._op.startswith("**") and v._op != "**"
+        numbers = _written(v, [f"({_n(p.data)})" if bracket else _n(p.data) for p in v._prev])
         local = ", ".join(f"∂{me}/∂{self.name(p)} = {_n(d)}" for p, d in zip(v._prev, v._local))
         return head + f"{self.formula()} = {numbers} = {_n(v.data)}; local derivatives {local}"
 

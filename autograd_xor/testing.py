@@ -14,32 +14,61 @@ leaving a domain. Each drawn `Expression` is a function of `n` Values that print
     >>> test_gradients()
 """
 
+import operator
+
 from hypothesis import strategies as st
 
-from .engine import Value, topological_order
+from .engine import Value, apply_op, topological_order
+from .ops import OPS, lookup, op_text
 
 __all__ = ["Expression", "expressions", "points", "kink_margin", "UNARY", "BINARY"]
 
-# name -> (how the op is applied, how it prints). Domains are made safe by construction.
-UNARY = {
-    "neg": (lambda a: -a, "-({})"),
-    "tanh": (lambda a: a.tanh(), "tanh({})"),
-    "sigmoid": (lambda a: a.sigmoid(), "sigmoid({})"),
-    "relu": (lambda a: a.relu(), "relu({})"),
-    "exp": (lambda a: a.tanh().exp(), "exp(tanh({}))"),
-    "log": (lambda a: (1 + a * a).log(), "log(1 + ({})**2)"),
-    "square": (lambda a: a ** 2, "({})**2"),
-    "cube": (lambda a: a.tanh() ** 3, "tanh({})**3"),
-    "sqrt": (lambda a: (1 + a * a) ** 0.5, "(1 + ({})**2)**0.5"),
-    "rpow": (lambda a: 2 ** a.tanh(), "2**tanh({})"),
-}
-BINARY = {
-    "+": (lambda a, b: a + b, "({} + {})"),
-    "-": (lambda a, b: a - b, "({} - {})"),
-    "*": (lambda a, b: a * b, "({} * {})"),
-    "/": (lambda a, b: a / (1 + b * b), "({} / (1 + ({})**2))"),
-    "**": (lambda a, b: (1 + a.sigmoid()) ** b.tanh(), "(1 + sigmoid({}))**tanh({})"),
-}
+_INFIX = {"+": operator.add, "-": operator.sub, "*": operator.mul, "/": operator.truediv,
+          "**": operator.pow}
+
+
+def _call(op, k):
+    """How an expression applies op: the Python operator or Value method users write
+    (so the engine's own fast code is tested), else the engine's `apply_op`."""
+    if op.name in _INFIX:
+        return _INFIX[op.name]
+    if op.name == "neg":
+        return operator.neg
+    if op.name == "**k":
+        return lambda a: a ** k
+    if op.method and op.parse:
+        return lambda a: getattr(a, op.method)(k)
+    if op.method:
+        return lambda a: getattr(a, op.method)()
+    return lambda *xs: apply_op(op.name, *xs, k=k)
+
+
+def _safe(op, k):
+    """(fn, text): op applied to operands moved into its domain by the table's `safe`."""
+    moves = op.safe or (None,) * op.arity
+    call = _call(op, k)
+    fns = [m[0] if m else (lambda a: a) for m in moves]
+    texts = [m[1] if m else "{}" for m in moves]
+    written = op.written.replace("{k}", op_text("**k", k)[2:] if k is not None else "")
+    if "({0}" not in written:                      # an operator, as "(a * b)" or "-(a)"
+        texts = [t if op.arity == 2 and t == "{}" else f"({t})" for t in texts]
+        written = f"({written})" if op.arity == 2 else written
+    return (lambda *xs: call(*[f(x) for f, x in zip(fns, xs)])), written.format(*texts)
+
+
+def _rows(arity):
+    rows = {}
+    for op in OPS.values():
+        if op.arity != arity:
+            continue
+        for k in op.params or (None,):
+            rows[op_text(op.name, k) if k is not None else op.name] = _safe(op, k)
+    return rows
+
+
+# op text -> (how the op is applied, how it prints), from the op table's safe domains
+UNARY = _rows(1)
+BINARY = _rows(2)
 
 
 class Expression:
@@ -145,13 +174,18 @@ def points(n_vars=2, lo=-2.0, hi=2.0):
 
 
 def kink_margin(f, xs):
-    """How far the input of every `relu` in `f(*xs)` is from its kink at 0 (inf if none).
-    Finite differences are only meaningful when this is larger than the step.
+    """How far the input of every op with a kink (relu, abs, leaky_relu: the table's
+    `kinks`) in `f(*xs)` is from its kink (inf if there is none). Finite differences are
+    only meaningful when this is larger than the step.
 
         >>> f = Expression(("relu", ("-", ("x", 0), ("c", 0.5))), 1)
         >>> kink_margin(f, [0.75]), kink_margin(Expression(("tanh", ("x", 0)), 1), [0.3])
         (0.25, inf)
     """
     root = f(*xs)
-    return min((abs(v._prev[0].data) for v in topological_order(root) if v._op == "relu"),
-               default=float("inf"))
+    margins = [float("inf")]
+    for v in topological_order(root):
+        if v._prev:
+            kinks = lookup(v._op)[0].kinks
+            margins += [abs(v._prev[0].data - kink) for kink in kinks]
+    return min(margins)

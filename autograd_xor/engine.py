@@ -156,12 +156,10 @@ class Value:
         return _node_of_one(t, "tanh", self, 1.0 - t * t)       # d tanh(z)/dz = 1 - tanh(z)^2
 
     def sigmoid(self):
-        x = self.data
-        if x >= 0.0:
-            s = 1.0 / (1.0 + math.exp(-x))
-        else:                                                  # no overflow for large -x
-            e = math.exp(x)
-            s = e / (1.0 + e)
+        try:
+            s = 1.0 / (1.0 + math.exp(-self.data))
+        except OverflowError:                                  # e^-z overflows: S(z) is 0
+            s = 0.0
         return _node_of_one(s, "sigmoid", self, (1.0 - s) * s)  # dS/dz = S(z) (1 - S(z))
 
     def relu(self):

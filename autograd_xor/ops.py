@@ -90,15 +90,15 @@ def op_text(name, k=None):
 
 
 def sigmoid(x):
-    """1 / (1 + e^-x), in a form that never overflows.
+    """1 / (1 + e^-x), as PyTorch computes it: 0.0 where e^-x overflows (x below -709.78).
 
         >>> sigmoid(0.0), sigmoid(-1000.0), sigmoid(1000.0)
         (0.5, 0.0, 1.0)
     """
-    if x >= 0.0:
+    try:
         return 1.0 / (1.0 + math.exp(-x))
-    e = math.exp(x)
-    return e / (1.0 + e)
+    except OverflowError:
+        return 0.0
 
 
 def logsumexp(xs):
@@ -136,12 +136,13 @@ def bce_value(p, t):
 
 
 def bce_logits_value(x, t):
-    """binary_cross_entropy(sigmoid(x), t) from the logit x: max(x, 0) - x t + log(1 + e^-|x|).
+    """binary_cross_entropy(sigmoid(x), t) from the logit x, in PyTorch's form, which never
+    overflows: (1 - t) x - log σ(x), with log σ(x) = min(x, 0) - log(1 + e^-|x|).
 
         >>> round(bce_logits_value(0.0, 1.0), 4), bce_logits_value(-1000.0, 0.0)
         (0.6931, 0.0)
     """
-    return max(x, 0.0) - x * t + math.log1p(math.exp(-abs(x)))
+    return (1.0 - t) * x - (min(x, 0.0) - math.log1p(math.exp(-abs(x))))
 
 
 # --- the forward and backward math, op by op ---------------------------------------------
@@ -154,43 +155,76 @@ def _refuse(kind, template, *xs):
     return error
 
 
-def _pow_forward(a, b, op):
+def _div(a, b):
+    """a / b as IEEE 754 divides: ±inf or nan where Python raises ZeroDivisionError."""
+    try:
+        return a / b
+    except ZeroDivisionError:
+        if a == 0.0 or a != a:
+            return math.nan
+        return math.copysign(math.inf, a) * math.copysign(1.0, b)
+
+
+def _odd(b):
+    return b == b and abs(b) < 2.0 ** 53 and b.is_integer() and b % 2.0 == 1.0
+
+
+def _c_pow(a, b):
+    """C's pow(a, b): ±inf or nan where Python raises or answers with a complex number."""
+    try:
+        r = a ** b
+    except ZeroDivisionError:               # 0 ** negative
+        return math.copysign(math.inf, a) if _odd(b) else math.inf
+    except OverflowError:
+        return -math.inf if a < 0.0 and _odd(b) else math.inf
+    return math.nan if isinstance(r, complex) else r
+
+
+def _scalar_pow(a, k):
+    """a ** k for a plain-number exponent k, as PyTorch computes it: its CPU kernel takes
+    a·a for 2, a·a·a for 3, sqrt for 0.5 (so (-0.0) ** 0.5 = -0.0, (-inf) ** 0.5 = nan),
+    1/sqrt for -0.5, 1/a for -1 and 1/(a·a) for -2; C's pow otherwise."""
+    if k == 2.0:
+        return a * a
+    if k == 3.0:
+        return a * a * a
+    if k == 0.5 or k == -0.5:
+        root = math.sqrt(a) if a >= 0.0 else math.nan
+        return root if k > 0.0 else _div(1.0, root)
+    if k == -1.0:
+        return _div(1.0, a)
+    if k == -2.0:
+        return _div(1.0, a * a)
+    return _c_pow(a, k)
+
+
+def _pow_forward(a, b, op, power):
     if a == 0.0 and b < 0.0 and b != -math.inf:
         raise _refuse(ZeroDivisionError, op + ": 0.0 ** {1} is a division by zero; keep the "
                       "base away from zero or use a non-negative exponent", a, b)
     if a < 0.0 and a != -math.inf and math.isfinite(b) and not b.is_integer():
         raise _refuse(ValueError, op + ": a negative base {0}{w0} to the fractional power {1} "
                       "is not a real number; use an integer exponent or a positive base", a, b)
-    try:
-        return a ** b
-    except OverflowError:
+    out = power(a, b)
+    if math.isinf(out) and math.isfinite(a) and math.isfinite(b):
         raise _refuse(OverflowError, op + ": {0}{w0} ** {1} overflows a float (the largest is "
-                      "about 1.8e308); scale the base or the exponent down", a, b) from None
-
-
-def _pow_slope(a, b):
-    """d(a^b)/da = b a^(b-1), with a^(b-1) taken as inf where it overflows (as C's pow)."""
-    try:
-        return b * a ** (b - 1.0)
-    except OverflowError:
-        return b * math.inf * (1.0 if a > 0.0 or (b - 1.0) % 2 == 0 else -1.0)
-    except ZeroDivisionError:               # 0 ** (negative): b a^(b-1) -> inf as a -> 0
-        return b * math.inf
+                      "about 1.8e308); scale the base or the exponent down", a, b)
+    return out
 
 
 def _pow_k_backward(g, xs, out, k):
     # PyTorch's pow_backward: zero where the exponent is 0, else grad * (k * a^(k-1))
-    return (None if k == 0.0 else g * _pow_slope(xs[0], k),)
+    return (None if k == 0.0 else g * (k * _scalar_pow(xs[0], k - 1.0)),)
 
 
 def _pow_backward(g, xs, out, k):
     a, b = xs
-    da = None if b == 0.0 else g * _pow_slope(a, b)
+    da = None if b == 0.0 else g * (b * _c_pow(a, b - 1.0))     # selected where b == 0
     if a == 0.0 and b >= 0.0:
-        db = None                           # PyTorch masks d/db where a == 0 and b >= 0
+        slope = 0.0                         # PyTorch takes 0 here (a zero it multiplies by)
     else:
-        db = g * (out * (math.log(a) if a > 0.0 else (math.nan if a < 0.0 or a != a else 0.0)))
-    return da, db
+        slope = out * (math.log(a) if a > 0.0 else -math.inf if a == 0.0 else math.nan)
+    return da, g * slope
 
 
 def _log_forward(xs, k):
@@ -348,17 +382,19 @@ OPS = {op.name: op for op in [
     Op("*", 2, lambda xs, k: xs[0] * xs[1], lambda g, xs, out, k: (g * xs[1], g * xs[0]),
        "d(a·b)/da = b, d(a·b)/db = a", ("{1}", "{0}"), "{0} * {1}",
        ("{0} * {1}", ("{1}", "{0}")), (_ANY, _ANY), "{0} * {1}"),
-    Op("/", 2, _div_forward, lambda g, xs, out, k: (g / xs[1], -g * ((xs[0] / xs[1]) / xs[1])),
+    Op("/", 2, _div_forward,
+       lambda g, xs, out, k: (_div(g, xs[1]), -g * _div(_div(xs[0], xs[1]), xs[1])),
        "d(a/b)/da = 1/b, d(a/b)/db = −a/b²", ("1/{1}", "−{0}/{1}²"), "{0} / {1}",
        None, (_ANY, (0.5, 2.0)), "{0} / {1}",
        safe=(None, _POSITIVE)),
     Op("neg", 1, lambda xs, k: -xs[0], lambda g, xs, out, k: (-g,),
        "d(−a)/da = −1", ("−1",), "-{0}", ("-{0}", ("-1.0",)), (_ANY,), "-{0}"),
-    Op("**k", 1, lambda xs, k: _pow_forward(xs[0], k, op_text("**k", k)), _pow_k_backward,
+    Op("**k", 1, lambda xs, k: _pow_forward(xs[0], k, op_text("**k", k), _scalar_pow),
+       _pow_k_backward,
        "d(a^k)/da = k·a^(k−1)", ("{k}·{0}^({k} − 1)",), "{0}**{k}", None, ((0.5, 2.0),),
        "{0} ** {k}", safe=(((lambda a: 1 + a.sigmoid()), "1 + sigmoid({})"),),
        params=(2.0, 3.0, 0.5, -1.5), parse=_float),
-    Op("**", 2, lambda xs, k: _pow_forward(xs[0], xs[1], "**"), _pow_backward,
+    Op("**", 2, lambda xs, k: _pow_forward(xs[0], xs[1], "**", _c_pow), _pow_backward,
        "d(a^b)/da = b·a^(b−1), d(a^b)/db = a^b·ln a", ("{1}·{0}^({1} − 1)", "{out}·ln {0}"),
        "{0} ** {1}", None, ((0.5, 2.0), _ANY), "{0} ** {1}",
        safe=(((lambda a: 1 + a.sigmoid()), "1 + sigmoid({})"),
@@ -380,13 +416,13 @@ OPS = {op.name: op for op in [
     Op("exp", 1, _exp_forward, lambda g, xs, out, k: (g * out,),
        "d e^z/dz = e^z", ("{out}",), "exp({0})", ("exp({0})", ("{out}",)), ((-2.0, 2.0),),
        "torch.exp({0})", safe=(((lambda a: a.tanh()), "tanh({})"),), method="exp"),
-    Op("log", 1, _log_forward, lambda g, xs, out, k: (g / xs[0],),
+    Op("log", 1, _log_forward, lambda g, xs, out, k: (_div(g, xs[0]),),
        "d ln(z)/dz = 1/z", ("1/{0}",), "log({0})", None,
        ((0.2, 4.0),), "torch.log({0})", safe=(_POSITIVE,), method="log"),
     Op("abs", 1, lambda xs, k: abs(xs[0]), _abs_backward,
        "d|z|/dz = sign(z) (0 at z = 0)", ("sign({0})",), "abs({0})", None, (_ANY,),
        "torch.abs({0})", kinks=(0.0,), method="abs"),
-    Op("sqrt", 1, _sqrt_forward, lambda g, xs, out, k: (g / (2.0 * out),),
+    Op("sqrt", 1, _sqrt_forward, lambda g, xs, out, k: (_div(g, 2.0 * out),),
        "d √z/dz = 1/(2√z)", ("1/(2·{out})",), "sqrt({0})", None, ((0.2, 4.0),),
        "torch.sqrt({0})", safe=(_POSITIVE,), method="sqrt"),
     Op("leaky_relu", 1, lambda xs, k: xs[0] if xs[0] > 0.0 else xs[0] * k, _leaky_backward,

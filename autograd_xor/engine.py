@@ -265,13 +265,18 @@ def _make_unary_method(op):
     def method(self):
         return apply_op(op.name, self)
     method.__name__ = method.__qualname__ = op.method
-    method.__doc__ = f"{op.written.format('x')}; {op.formula} (see autograd_xor.ops)."
     return method
 
 
-for _op in OPS.values():               # unary ops that the class does not write out
+_OPERATORS = {"+": "__add__", "-": "__sub__", "*": "__mul__", "/": "__truediv__",
+              "neg": "__neg__", "**k": "__pow__"}
+for _op in OPS.values():               # unary ops the class does not write out; the docs
     if _op.method and not hasattr(Value, _op.method):
         setattr(Value, _op.method, _make_unary_method(_op))
+    _name = _op.method or _OPERATORS.get(_op.name)
+    if _name:
+        getattr(Value, _name).__doc__ = (f"{_op.written.format('x', 'y', k='k')}: {_op.formula}."
+                                         f"\n\nAt edge values: {_op.edges}")
 
 
 # --- making nodes ------------------------------------------------------------------------

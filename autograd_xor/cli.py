@@ -15,7 +15,7 @@ from ._args import positive_number, whole_number
 from ._io import write_output
 from .nn import MLP
 from .xor import XOR_INPUTS, XOR_TARGETS, train_xor
-from .examples.cli import add_walkthrough_parser
+from .walkthroughs.cli import add_walkthrough_parser
 
 MODEL_FORMAT = "autograd_xor.mlp"
 

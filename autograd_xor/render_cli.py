@@ -39,12 +39,12 @@ def add_graph_parser(sub):
 def _example(name):
     from .cli import CLIError
     try:
-        from . import examples
+        from . import walkthroughs
     except ImportError:
-        raise CLIError("the worked examples (autograd_xor.examples) are not available in "
+        raise CLIError("the walkthroughs (autograd_xor.walkthroughs) are not available in "
                        "this installation") from None
     try:
-        return examples.get(name)
+        return walkthroughs.get(name)
     except (KeyError, ValueError, LookupError) as e:
         msg = e.args[0] if e.args else str(e)
         raise CLIError(f"graph: {msg}") from None

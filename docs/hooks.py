@@ -79,9 +79,9 @@ def _first_graph_local_svg():
 
 @figure("figures/gf-backward-step.svg")
 def _gf_step_svg():
-    from autograd_xor import examples
+    from autograd_xor import walkthroughs
     from autograd_xor.stepping import backward_steps
-    steps = list(backward_steps(examples.get("gf").graph()))
+    steps = list(backward_steps(walkthroughs.get("gf").graph()))
     return _svg(steps[5].draw())             # step 6: z_f hands its gradient on
 
 
@@ -114,8 +114,8 @@ def walkthrough_markdown(name, figures=True):
     """The generated part of a worked example's page: the book-like text `render()` prints,
     and (unless `figures` is false) its two figures, `walkthroughs/NAME-graph.svg` and
     `walkthroughs/NAME-network.svg`."""
-    from autograd_xor import examples
-    ex = examples.get(name)
+    from autograd_xor import walkthroughs
+    ex = walkthroughs.get(name)
     text = ex.render(ex.run())
     parts = ["```text", text.rstrip("\n"), "```", ""]
     if not figures:
@@ -129,16 +129,16 @@ def walkthrough_markdown(name, figures=True):
 
 def _example_names():
     try:
-        from autograd_xor import examples
+        from autograd_xor import walkthroughs
     except ImportError:
         return []
-    return examples.names()
+    return walkthroughs.names()
 
 
 def walkthrough_page(name):
     """The page of a worked example that has no hand-written page in docs/walkthroughs/."""
-    from autograd_xor import examples
-    ex = examples.get(name)
+    from autograd_xor import walkthroughs
+    ex = walkthroughs.get(name)
     return (f"# {ex.title[:1].upper() + ex.title[1:]}\n\n"
             f"The worked example of the seed document `{ex.seed}`, reproduced by the engine. "
             f"Every number below comes from a forward pass and `backward()`; the table puts "
@@ -151,10 +151,10 @@ def walkthrough_page(name):
 
 def _walkthrough_figures():
     """{uri: bytes} for every worked example that exists."""
-    from autograd_xor import examples
+    from autograd_xor import walkthroughs
     out = {}
     for name in _example_names():
-        ex = examples.get(name)
+        ex = walkthroughs.get(name)
         out[f"walkthroughs/{name}-graph.svg"] = _svg_of(ex.graph())
         net = ex.network()
         if net is not None:

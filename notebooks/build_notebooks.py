@@ -149,7 +149,7 @@ engine do it, node by node.
 """),
     code("""
 import autograd_xor as ag
-from autograd_xor.examples import get
+from autograd_xor.walkthroughs import get
 from autograd_xor.stepping import backward_steps, forward_steps
 
 gf = get("gf")
@@ -361,7 +361,7 @@ seed's formula drops the factor `x` (and the `2/m` of its own cost). The engine,
 differences and the seed's formula at `W = 0.3`:
 """),
     code("""
-from autograd_xor.examples.sigmoid import X, Y, cost, seed_gradient
+from autograd_xor.walkthroughs.sigmoid import X, Y, cost, seed_gradient
 
 w = 0.3
 W = Value(w, label="W")

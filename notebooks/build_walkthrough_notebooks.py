@@ -2,7 +2,7 @@
 
     .venv/bin/python notebooks/build_walkthrough_notebooks.py
 
-Each notebook runs its example through `autograd_xor.examples` (the same code the
+Each notebook runs its example through `autograd_xor.walkthroughs` (the same code the
 `autograd-xor walkthrough` command and the tests use), prints the book-like table and draws
 the example's graph and network. Edit the cells here, not in the .ipynb files, and run the
 script again; the test suite executes every notebook in this folder.
@@ -13,7 +13,7 @@ import os
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from autograd_xor.examples import EXAMPLES
+from autograd_xor.walkthroughs import EXAMPLES
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -83,7 +83,7 @@ seq = [s["w"] for s in result["sequence"]]
     "descent": [
         md("The engine's derivative and the seed's `4 * x**3 - 9 * x**2` along the path:"),
         code("""
-from autograd_xor.examples import descent
+from autograd_xor.walkthroughs import descent
 [(round(x, 6), descent.engine_derivative(x) - descent.seed_derivative(x))
  for x in result["path"][:6]]
 """),
@@ -92,7 +92,7 @@ from autograd_xor.examples import descent
         md("`gradcheck` on the cost at W = 5: the engine's gradient passes."),
         code("""
 from autograd_xor import gradcheck
-from autograd_xor.examples import sigmoid
+from autograd_xor.walkthroughs import sigmoid
 gradcheck(sigmoid.cost, [5.0])
 """),
     ],
@@ -119,7 +119,7 @@ def notebook(ex):
              "(add `--json` for every figure)."),
         code(f"""
 from autograd_xor import draw_dot, draw_network
-from autograd_xor.examples import get
+from autograd_xor.walkthroughs import get
 
 ex = get({ex.name!r})
 result = ex.run()

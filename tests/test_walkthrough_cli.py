@@ -7,7 +7,7 @@ import sys
 import pytest
 
 from autograd_xor.cli import main
-from autograd_xor.examples import EXAMPLES, get
+from autograd_xor.walkthroughs import EXAMPLES, get
 
 NAMES = ["gf", "perceptron", "descent", "sigmoid", "and", "xor-sigmoid", "xor-relu"]
 

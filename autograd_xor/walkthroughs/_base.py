@@ -28,7 +28,7 @@ class Example:
     backward pass, or `None` when the example has no network. `options` names the keyword
     arguments `run` takes, with their defaults.
 
-        >>> from autograd_xor.examples import get
+        >>> from autograd_xor.walkthroughs import get
         >>> ex = get("perceptron")
         >>> ex.options, ex.run()["figures"]["w1"]["book"]
         ({'steps': 20}, '0.59')

@@ -1,6 +1,6 @@
 """The seeds' worked examples, each built once here and used by the CLI, tests and notebooks.
 
-    >>> from autograd_xor.examples import EXAMPLES, get
+    >>> from autograd_xor.walkthroughs import EXAMPLES, get
     >>> list(EXAMPLES)[:2]
     ['gf', 'perceptron']
     >>> get("gf").seed

@@ -72,11 +72,10 @@ def run_graph(args):
             if model is None:
                 raise CLIError(f"graph: the example {args.name!r} has no network to draw; "
                                f"use --view ops")
-            options = _network_options(example)
             if fmt == "dot":
-                data = render.network_to_dot(model, **options)
+                data = render.network_to_dot(model)
             else:
-                data = render.draw_network(model, format=fmt, **options).pipe()
+                data = render.draw_network(model, format=fmt).pipe()
         else:
             root = example.graph()
             if fmt == "dot":
@@ -88,12 +87,3 @@ def run_graph(args):
     write_output(args.out, data.decode("utf-8") if fmt == "svg" else data)
     return 0
 
-
-def _network_options(example):
-    """Names the example may give its network's inputs, neurons and outputs."""
-    options = {}
-    for key in ("input_labels", "neuron_labels", "output_labels"):
-        value = getattr(example, key, None)
-        if value is not None:
-            options[key] = value
-    return options

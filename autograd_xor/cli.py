@@ -12,7 +12,7 @@ import json
 import sys
 
 from ._args import positive_number, whole_number
-from ._io import write_output
+from .files import write_output
 from .nn import MLP
 from .xor import XOR_INPUTS, XOR_TARGETS, train_xor
 from .walkthroughs.cli import add_walkthrough_parser
@@ -133,7 +133,7 @@ def _run_train(args):
     result = train_xor(hidden=hidden, epochs=args.epochs, lr=args.lr, seed=args.seed,
                        model=model, callback=bar)
     if args.save:
-        write_output(args.save, model_json(result.model))
+        write_output(args.save, model_json(result.model), "json")
     if args.plot or args.graph:
         from .plotting import plot_training, write_network
         if args.plot:

@@ -11,13 +11,8 @@ DOT text needs no Graphviz; SVG and PNG need the `dot` program, and without it t
 says how to install it and writes nothing.
 """
 
-import os
-
-from ._io import write_output
+from .files import FORMATS, format_of, formats_for, write_output
 from .render import DotNotFoundError
-
-FORMATS = ("svg", "png", "dot")
-_SUFFIX = {".svg": "svg", ".png": "png", ".dot": "dot", ".gv": "dot"}
 
 
 def add_graph_parser(sub):
@@ -31,7 +26,7 @@ def add_graph_parser(sub):
                    "standard output)")
     p.add_argument("--view", choices=("ops", "network"), default="ops",
                    help="ops: the computation graph (default); network: neurons and weights")
-    p.add_argument("--format", choices=FORMATS, default=None,
+    p.add_argument("--format", choices=formats_for("graph"), default=None,
                    help="svg, png or dot (default: from the --out suffix, else svg)")
     p.set_defaults(run=run_graph)
 
@@ -54,11 +49,14 @@ def _format(args):
     from .cli import CLIError
     if args.format:
         return args.format
-    suffix = os.path.splitext(args.out)[1].lower() if args.out != "-" else ""
-    if suffix and suffix not in _SUFFIX:
-        raise CLIError(f"graph: cannot tell the format of {args.out!r} from its suffix; "
-                       f"name it .svg, .png or .dot, or give --format svg|png|dot")
-    return _SUFFIX.get(suffix, "svg")
+    try:
+        return format_of(args.out, "graph")
+    except ValueError:
+        formats = formats_for("graph")
+        suffixes = [FORMATS[f].suffixes[0] for f in formats]
+        raise CLIError(f"graph: cannot tell the format of {args.out!r} from its suffix; name it "
+                       f"{', '.join(suffixes[:-1])} or {suffixes[-1]}, or give --format "
+                       f"{'|'.join(formats)}") from None
 
 
 def run_graph(args):
@@ -66,24 +64,16 @@ def run_graph(args):
     from . import render
     fmt = _format(args)
     example = _example(args.name)
+    if args.view == "network":
+        drawn = example.network()
+        if drawn is None:
+            raise CLIError(f"graph: the example {args.name!r} has no network to draw; "
+                           f"use --view ops")
+    else:
+        drawn = example.graph()
     try:
-        if args.view == "network":
-            model = example.network()
-            if model is None:
-                raise CLIError(f"graph: the example {args.name!r} has no network to draw; "
-                               f"use --view ops")
-            if fmt == "dot":
-                data = render.network_to_dot(model)
-            else:
-                data = render.draw_network(model, format=fmt).pipe()
-        else:
-            root = example.graph()
-            if fmt == "dot":
-                data = render.to_dot(root)
-            else:
-                data = render.draw_dot(root, format=fmt).pipe()
+        data = render.render(drawn, fmt)
     except (DotNotFoundError, ImportError) as e:
         raise CLIError(str(e)) from None
-    write_output(args.out, data.decode("utf-8") if fmt == "svg" else data)
+    write_output(args.out, data, fmt)
     return 0
-

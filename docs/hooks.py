@@ -15,7 +15,6 @@ test suite collects it for doctests), so MkDocs is imported only inside the hook
     ['figures/first-graph-local.svg', 'figures/first-graph.svg']
 """
 
-import io
 import re
 import shutil
 
@@ -92,11 +91,8 @@ def _training_run():
 
 @figure("figures/xor-training.svg")
 def _xor_training_svg():
-    from autograd_xor.plotting import training_figure
-    buf = io.BytesIO()
-    training_figure(_training_run()).savefig(buf, format="svg",
-                                             metadata={"Date": None, "Creator": None})
-    return buf.getvalue()
+    from autograd_xor.plotting import training_image
+    return training_image(_training_run(), "svg")
 
 
 @figure("figures/xor-network.svg")

@@ -12,12 +12,9 @@ import json
 import sys
 
 from ._args import positive_number, whole_number
-from .files import write_output
-from .nn import MLP
+from .nn import load_model
 from .xor import XOR_INPUTS, XOR_TARGETS, train_xor
 from .walkthroughs.cli import add_walkthrough_parser
-
-MODEL_FORMAT = "autograd_xor.mlp"
 
 
 class CLIError(Exception):
@@ -66,38 +63,6 @@ class _ProgressBar:
         self.stream.flush()
 
 
-def load_model(path):
-    """Read a model written by `train --save`."""
-    try:
-        with open(path) as f:
-            saved = json.load(f)
-    except OSError as e:
-        raise CLIError(f"cannot read model file {path!r}: {e.strerror}") from None
-    except json.JSONDecodeError as e:
-        raise CLIError(f"{path!r} is not a model file (not JSON: {e.msg} at line {e.lineno})") \
-            from None
-    if not isinstance(saved, dict) or saved.get("format") != MODEL_FORMAT:
-        raise CLIError(f"{path!r} is not a model file written by 'autograd-xor train --save'")
-    try:
-        model = MLP(saved["nin"], saved["nouts"], activations=saved["activations"])
-        model.load_state_dict(saved["state"])
-    except (KeyError, TypeError, ValueError) as e:
-        raise CLIError(f"{path!r} holds a broken model: {e}") from None
-    return model
-
-
-def model_json(model):
-    """The JSON text `train --save` writes: the architecture and the `state_dict()`."""
-    layers = model.layers
-    return json.dumps({
-        "format": MODEL_FORMAT,
-        "nin": len(layers[0].neurons[0].w),
-        "nouts": [len(layer.neurons) for layer in layers],
-        "activations": [layer.neurons[0].activation for layer in layers],
-        "state": model.state_dict(),
-    }, indent=1) + "\n"
-
-
 def _check_pictures(args):
     """Fail before training when --plot or --graph could not be written."""
     from . import plotting
@@ -116,7 +81,12 @@ def _run_train(args):
     _check_pictures(args)
     model = None
     if args.load:
-        model = load_model(args.load)
+        try:
+            model = load_model(args.load)
+        except OSError as e:
+            raise CLIError(f"cannot read model file {args.load!r}: {e.strerror}") from None
+        except ValueError as e:
+            raise CLIError(str(e)) from None
         shape = [len(layer.neurons) for layer in model.layers]
         if len(model.layers[0].neurons[0].w) != 2 or len(shape) != 2 or shape[1] != 1:
             raise CLIError(f"{args.load!r} is not a 2-H-1 XOR network (layer sizes {shape})")
@@ -133,7 +103,7 @@ def _run_train(args):
     result = train_xor(hidden=hidden, epochs=args.epochs, lr=args.lr, seed=args.seed,
                        model=model, callback=bar)
     if args.save:
-        write_output(args.save, model_json(result.model), "json")
+        result.model.save(args.save)
     if args.plot or args.graph:
         from .plotting import plot_training, write_network
         if args.plot:

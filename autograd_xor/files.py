@@ -23,7 +23,8 @@ import sys
 import tempfile
 from dataclasses import dataclass, field
 
-__all__ = ["Format", "FORMATS", "KINDS", "formats_for", "format_of", "write_output"]
+__all__ = ["Format", "FORMATS", "KINDS", "formats_for", "suffixes_for", "format_of",
+           "write_output"]
 
 GRAPHVIZ = "Graphviz"          # the graphviz package (the render extra) and the dot program
 MATPLOTLIB = "matplotlib"      # the plot extra
@@ -67,6 +68,15 @@ def formats_for(kind):
                               if kind in f.kinds and name != default)
 
 
+def suffixes_for(kind):
+    """The suffix to suggest for each format of `formats_for(kind)`.
+
+        >>> suffixes_for("plot")
+        ('.png', '.svg', '.pdf')
+    """
+    return tuple(FORMATS[f].suffixes[0] for f in formats_for(kind))
+
+
 def format_of(path, kind):
     """The format a picture of `kind` ('graph' or 'plot') gets at `path`, from its suffix:
     the kind's default for '-' and for a name without a suffix; a `ValueError` naming the
@@ -88,7 +98,7 @@ def format_of(path, kind):
         if suffix in FORMATS[fmt].suffixes:
             return fmt
     raise ValueError(f"cannot tell the {word} format of {name!r}; end the file name with one "
-                     f"of " + ", ".join(FORMATS[f].suffixes[0] for f in formats_for(kind)))
+                     f"of {', '.join(suffixes_for(kind))}")
 
 
 def write_output(path, data, format=None):

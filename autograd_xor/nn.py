@@ -18,6 +18,7 @@ import json
 import random
 from numbers import Real
 
+from ._checks import check_whole_number
 from .engine import Value, weighted_sum
 from .files import write_output
 
@@ -81,11 +82,6 @@ class Module:
             p.data = new[name]
 
 
-def _check_size(what, n):
-    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
-        raise ValueError(f"{what} must be a positive int, got {n!r}")
-
-
 def _activation(activation, nonlin):
     if activation is None:
         return "relu" if nonlin else "linear"
@@ -107,7 +103,7 @@ class Neuron(Module):
     """
 
     def __init__(self, nin, nonlin=True, *, activation=None, weights=None, bias=0.0):
-        _check_size("Neuron: nin (the number of inputs)", nin)
+        check_whole_number(nin, "Neuron: nin (the number of inputs)", minimum=1)
         self.activation = _activation(activation, nonlin)
         self.nonlin = self.activation != "linear"
         if weights is None:
@@ -143,8 +139,8 @@ class Layer(Module):
     """
 
     def __init__(self, nin, nout, nonlin=True, *, activation=None, weights=None, biases=None):
-        _check_size("Layer: nin (the number of inputs)", nin)
-        _check_size("Layer: nout (the number of neurons)", nout)
+        check_whole_number(nin, "Layer: nin (the number of inputs)", minimum=1)
+        check_whole_number(nout, "Layer: nout (the number of neurons)", minimum=1)
         for what, given in (("weights", weights), ("biases", biases)):
             if given is not None and len(given) != nout:
                 raise ValueError(f"Layer: {nout} neurons need {nout} {what}, got {len(given)}")
@@ -180,12 +176,12 @@ class MLP(Module):
     """
 
     def __init__(self, nin, nouts, *, activations=None, weights=None, biases=None):
-        _check_size("MLP: nin (the number of inputs)", nin)
+        check_whole_number(nin, "MLP: nin (the number of inputs)", minimum=1)
         nouts = list(nouts)
         if not nouts:
             raise ValueError("MLP: nouts must list at least one layer size, e.g. [4, 1]")
         for i, n in enumerate(nouts):
-            _check_size(f"MLP: nouts[{i}] (a layer size)", n)
+            check_whole_number(n, f"MLP: nouts[{i}] (a layer size)", minimum=1)
         for what, given in (("activations", activations), ("weights", weights),
                             ("biases", biases)):
             if given is not None and len(given) != len(nouts):

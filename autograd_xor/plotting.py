@@ -16,6 +16,7 @@ written atomically.
 
 import io
 
+from ._checks import check_whole_number
 from .engine import no_grad
 from .files import FORMATS, format_of, write_output
 
@@ -50,9 +51,7 @@ def decision_grid(model, n=61, lo=-0.5, hi=1.5):
         >>> decision_grid(net, n=2, lo=0.0, hi=1.0)[2]
         [[0.0, 1.0], [10.0, 11.0]]
     """
-    if isinstance(n, bool) or not isinstance(n, int) or n < 2:
-        raise ValueError(f"decision_grid: n (points per side) must be an int of at least 2, "
-                         f"got {n!r}")
+    check_whole_number(n, "decision_grid: n (points per side)", minimum=2)
     if not lo < hi:
         raise ValueError(f"decision_grid: needs lo < hi, got lo={lo!r}, hi={hi!r}")
     step = (hi - lo) / (n - 1)

@@ -10,6 +10,7 @@ import contextlib
 import json
 import math
 
+from .._checks import check_whole_number
 from ..walkthroughs import get
 
 
@@ -27,16 +28,17 @@ class Parser(argparse.ArgumentParser):
 # --- number types: argparse calls them on an option's text and turns their
 # ArgumentTypeError into a one-line usage error -------------------------------------------
 
-def whole_number(minimum):
-    """A type for a whole number of at least `minimum`."""
+def whole_number(minimum=None):
+    """A type for a whole number of at least `minimum` (any whole number for None)."""
     def parse(text):
         try:
             n = int(text)
         except ValueError:
             raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-        if n < minimum:
-            raise argparse.ArgumentTypeError(f"must be at least {minimum}, got {n}")
-        return n
+        try:
+            return check_whole_number(n, minimum=minimum)
+        except ValueError as e:
+            raise argparse.ArgumentTypeError(str(e)) from None
     return parse
 
 

@@ -12,6 +12,7 @@ delta is −lr times its gradient.
     ('-0.066', '-0.1859')
 """
 
+from .._checks import check_whole_number
 from ..engine import Value
 from ..losses import half_squared_error
 from ..nn import MLP
@@ -95,8 +96,7 @@ def _step(weights):
 
 def run(steps=1):
     """The book's walkthrough: the first step's figures and `steps` iterations in all."""
-    if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
-        raise ValueError(f"gf: --steps must be a whole number of at least 1, got {steps!r}")
+    check_whole_number(steps, "gf: --steps", minimum=1)
     weights = dict(WEIGHTS)
     iterations = []
     first = None

@@ -8,6 +8,7 @@ w to 0.59, and the updates w ← w − r·dC/dw converge to 1/3 (where a = y).
     ('1.2', '0.59', '0.3333')
 """
 
+from .._checks import check_whole_number
 from ..engine import Value
 from ..nn import Neuron
 from ._base import FIGURE_HEADERS, Example, figure, figure_rows, fmt, table
@@ -36,9 +37,7 @@ def build(w=W0):
 
 def run(steps=STEPS):
     """`steps` updates w ← w − r·dC/dw from w = 0.8, dC/dw from the engine."""
-    if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
-        raise ValueError(f"perceptron: --steps must be a whole number of at least 1, "
-                         f"got {steps!r}")
+    check_whole_number(steps, "perceptron: --steps", minimum=1)
     w = W0
     sequence = []
     for k in range(steps):

@@ -14,6 +14,7 @@ lets `gradcheck` say which of the two is the derivative of C.
 
 import math
 
+from .._checks import check_whole_number
 from ..engine import Value
 from ..gradcheck import GradcheckError, gradcheck, numerical_grad
 from ..nn import Neuron
@@ -90,9 +91,7 @@ def _check(w):
 
 
 def run(epochs=EPOCHS):
-    if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
-        raise ValueError(f"sigmoid: --epochs must be a whole number of at least 1, "
-                         f"got {epochs!r}")
+    check_whole_number(epochs, "sigmoid: --epochs", minimum=1)
     w_seed, w_engine = train_seed(epochs), train_engine(epochs)
     h03 = [_s(0.3 * x) for x in X[:2]]
     values = {

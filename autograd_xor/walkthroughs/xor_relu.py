@@ -16,6 +16,7 @@ leaves out.
 
 import random
 
+from .._checks import check_whole_number
 from ..engine import Value
 from ..losses import half_squared_error
 from ..nn import MLP
@@ -117,10 +118,8 @@ def train(model, epochs=EPOCHS, alpha=ALPHA):
 
 
 def run(epochs=EPOCHS, seed=SEED):
-    for what, n in (("epochs", epochs), ("seed", seed)):
-        if isinstance(n, bool) or not isinstance(n, int) or (what == "epochs" and n < 1):
-            raise ValueError(f"xor-relu: --{what} must be a whole number"
-                             f"{' of at least 1' if what == 'epochs' else ''}, got {n!r}")
+    check_whole_number(epochs, "xor-relu: --epochs", minimum=1)
+    check_whole_number(seed, "xor-relu: --seed")
     model = make_model(seed)
     initial = model.state_dict()
     # The update rule on the first example with a non-zero output, at the initial weights.

@@ -19,6 +19,7 @@ digits but not in kind.
 import math
 import random
 
+from .._checks import check_whole_number
 from ..engine import Value
 from ..losses import binary_cross_entropy_with_logits
 from ..nn import MLP
@@ -79,10 +80,8 @@ def train(epochs=EPOCHS, seed=SEED, model=None):
 
 
 def run(epochs=EPOCHS, seed=SEED):
-    for what, n in (("epochs", epochs), ("seed", seed)):
-        if isinstance(n, bool) or not isinstance(n, int) or (what == "epochs" and n < 1):
-            raise ValueError(f"xor-sigmoid: --{what} must be a whole number"
-                             f"{' of at least 1' if what == 'epochs' else ''}, got {n!r}")
+    check_whole_number(epochs, "xor-sigmoid: --epochs", minimum=1)
+    check_whole_number(seed, "xor-sigmoid: --seed")
     model = make_model(seed)
     initial = model.state_dict()
     # delta3 = a3 − y: check it on the first epoch, before any update.

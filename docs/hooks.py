@@ -108,19 +108,17 @@ _WALKTHROUGH = re.compile(r"^<!-- walkthrough ([\w-]+)( tables)? -->$", re.MULTI
 
 def walkthrough_markdown(name, figures=True):
     """The generated part of a worked example's page: the book-like text `render()` prints,
-    and (unless `figures` is false) its two figures, `walkthroughs/NAME-graph.svg` and
-    `walkthroughs/NAME-network.svg`."""
+    and (unless `figures` is false) its figures, `walkthroughs/NAME-graph.svg` and, when it
+    has a network, `walkthroughs/NAME-network.svg`."""
     from autograd_xor import walkthroughs
     ex = walkthroughs.get(name)
     text = ex.render(ex.run())
     parts = ["```text", text.rstrip("\n"), "```", ""]
     if not figures:
         return "\n".join(parts)
-    parts += [f"![The computation graph of {name} after one backward pass]({name}-graph.svg)"]
-    if ex.network() is not None:
-        parts += ["", f"![The network of {name}, edges coloured by the sign of -grad]"
-                      f"({name}-network.svg)"]
-    return "\n".join(parts) + "\n"
+    for kind in ex.figures():
+        parts += [f"![{walkthroughs.FIGURES[kind][1]}]({name}-{kind}.svg)", ""]
+    return "\n".join(parts)
 
 
 def _example_names():
@@ -135,7 +133,7 @@ def walkthrough_page(name):
     """The page of a worked example that has no hand-written page in docs/walkthroughs/."""
     from autograd_xor import walkthroughs
     ex = walkthroughs.get(name)
-    return (f"# {ex.title[:1].upper() + ex.title[1:]}\n\n"
+    return (f"# {ex.title[:1].upper() + ex.title[1:]}\n\n{ex.intro}\n\n"
             f"The worked example of the seed document `{ex.seed}`, reproduced by the engine. "
             f"Every number below comes from a forward pass and `backward()`; the table puts "
             f"the engine's full-precision value, that value rounded as the book rounds it, "
@@ -146,21 +144,13 @@ def walkthrough_page(name):
 
 
 def _walkthrough_figures():
-    """{uri: bytes} for every worked example that exists."""
+    """{uri: bytes} for every figure of every worked example."""
     from autograd_xor import walkthroughs
     out = {}
     for name in _example_names():
-        ex = walkthroughs.get(name)
-        out[f"walkthroughs/{name}-graph.svg"] = _svg_of(ex.graph())
-        net = ex.network()
-        if net is not None:
-            out[f"walkthroughs/{name}-network.svg"] = _svg_of(net)
+        for kind, drawn in walkthroughs.get(name).figures().items():
+            out[f"walkthroughs/{name}-{kind}.svg"] = _svg(drawn)
     return out
-
-
-def _svg_of(thing):
-    from autograd_xor.render import render
-    return render(thing, format="svg")
 
 
 # --- the benchmark table ------------------------------------------------------------------

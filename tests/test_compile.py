@@ -136,10 +136,10 @@ def test_random_graphs_replay_bit_for_bit(f, pts):
 
 def _examples():
     try:
-        from autograd_xor.walkthroughs import EXAMPLES
+        from autograd_xor.walkthroughs import WALKTHROUGHS
     except ImportError:
         return []
-    return sorted(EXAMPLES)
+    return sorted(WALKTHROUGHS)
 
 
 @pytest.mark.parametrize("name", _examples())

@@ -1,7 +1,11 @@
-"""The seeds' worked examples, each built once here and used by the CLI, tests and notebooks.
+"""The walkthroughs: worked examples from the seed documents, reproduced by the engine.
 
-    >>> from autograd_xor.walkthroughs import EXAMPLES, get
-    >>> list(EXAMPLES)[:2]
+Each is one `Walkthrough` (its title, intro, figures, options and notebook cells beside the
+code that computes it), built once here and read by the CLI, the notebooks, the docs and
+the tests.
+
+    >>> from autograd_xor.walkthroughs import WALKTHROUGHS, get
+    >>> list(WALKTHROUGHS)[:2]
     ['gf', 'perceptron']
     >>> get("gf").seed
     '004_3e1abb465e600071.txt'
@@ -10,26 +14,26 @@
 """
 
 from . import and_layer, descent, gf, perceptron, sigmoid, xor_relu, xor_sigmoid
-from ._base import Example
+from ._base import FIGURES, OPTIONS, Walkthrough, table
 
-__all__ = ["Example", "EXAMPLES", "get", "names"]
+__all__ = ["Walkthrough", "WALKTHROUGHS", "OPTIONS", "FIGURES", "get", "names", "table"]
 
-EXAMPLES = {ex.name: ex for ex in (gf.EXAMPLE, perceptron.EXAMPLE, descent.EXAMPLE,
-                                   sigmoid.EXAMPLE, and_layer.EXAMPLE, xor_sigmoid.EXAMPLE,
-                                   xor_relu.EXAMPLE)}
+WALKTHROUGHS = {ex.name: ex for ex in (
+    gf.WALKTHROUGH, perceptron.WALKTHROUGH, descent.WALKTHROUGH, sigmoid.WALKTHROUGH,
+    and_layer.WALKTHROUGH, xor_sigmoid.WALKTHROUGH, xor_relu.WALKTHROUGH)}
 
 
 def names():
-    """The example names, in the order `walkthrough --list` shows them.
+    """The walkthroughs' names, in the order `walkthrough --list` shows them.
 
         >>> names()[0], "perceptron" in names()
         ('gf', True)
     """
-    return list(EXAMPLES)
+    return list(WALKTHROUGHS)
 
 
 def get(name):
-    """The `Example` called `name`; a `KeyError` listing the valid names otherwise.
+    """The `Walkthrough` called `name`; a `KeyError` listing the valid names otherwise.
 
         >>> get("nope")
         Traceback (most recent call last):
@@ -37,7 +41,7 @@ def get(name):
         KeyError: "no worked example called 'nope'; choose one of: gf, ..."
     """
     try:
-        return EXAMPLES[name]
+        return WALKTHROUGHS[name]
     except (KeyError, TypeError):
         raise KeyError(f"no worked example called {name!r}; choose one of: "
-                       f"{', '.join(EXAMPLES)}") from None
+                       f"{', '.join(WALKTHROUGHS)}") from None

@@ -216,3 +216,26 @@ def test_the_module_is_exported_with_its_functions():
     import autograd_xor
     assert autograd_xor.datasets is datasets and "datasets" in autograd_xor.__all__
     assert set(datasets.__all__) == {"xor", "moons", "circles", "spiral", "batches", "split"}
+
+
+# --- what the data sets are for ----------------------------------------------------------
+
+def test_a_small_mlp_learns_the_3_class_spiral_with_adam_and_minibatches():
+    from autograd_xor import MLP, Adam, cross_entropy
+    X, y = spiral(n=90, classes=3, seed=0)
+    random.seed(0)
+    model = MLP(2, [16, 16, 3])
+    opt = Adam(model.parameters(), lr=0.03)
+
+    def accuracy():
+        scores = [[v.data for v in model(x)] for x in X]
+        return sum(s.index(max(s)) == t for s, t in zip(scores, y)) / len(y)
+
+    assert accuracy() < 0.6                         # not learned at the start
+    for epoch in range(40):
+        for Xb, yb in batches(X, y, size=30, seed=epoch):
+            loss = cross_entropy([model(x) for x in Xb], yb)
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+    assert accuracy() >= 0.9

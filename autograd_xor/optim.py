@@ -224,9 +224,9 @@ class SGD(_Optimizer):
     """Stochastic gradient descent, as `torch.optim.SGD` (without dampening): for each
     parameter p with gradient g, at each step
 
-        g ← g + weight_decay · p                      (if weight_decay ≠ 0)
-        b ← g at the first step, else momentum · b + g    (if momentum ≠ 0)
-        g ← g + momentum · b if nesterov, else b          (if momentum ≠ 0)
+        g ← g + weight_decay · p                         (if weight_decay ≠ 0)
+        b ← g at the first step, else momentum · b + g   (if momentum ≠ 0)
+        g ← g + momentum · b if nesterov, else b         (if momentum ≠ 0)
         p ← p − lr · g
 
     With the defaults that is plain `p.data -= lr * p.grad`.
@@ -298,8 +298,8 @@ class Adam(_Optimizer):
     """Adam, as `torch.optim.Adam` (without amsgrad): for each parameter p with gradient g,
     at step t = 1, 2, ...
 
-        g ← g + weight_decay · p                      (if weight_decay ≠ 0: L2, in g)
-        m ← m + (1 − β1) · (g − m)                    (= β1 m + (1 − β1) g)
+        g ← g + weight_decay · p     (if weight_decay ≠ 0: L2, in g)
+        m ← m + (1 − β1) · (g − m)   (= β1 m + (1 − β1) g)
         v ← β2 · v + (1 − β2) · g²
         p ← p − lr / (1 − β1^t) · m / (√v / √(1 − β2^t) + eps)
 

@@ -19,8 +19,8 @@ on nor disturbs `random.seed`). No NumPy is needed.
 
 import math
 import random
-from numbers import Real
 
+from ._options import finite_number, non_negative
 from .engine import _short
 from .xor import XOR_INPUTS, XOR_TARGETS
 
@@ -47,23 +47,6 @@ def _per_class(who, n, classes):
         raise ValueError(f"{who}: n={n} points do not split evenly over {classes} classes; "
                          f"use a multiple of {classes}, e.g. {near}")
     return n // classes
-
-
-def _number(who, name, x, fix):
-    if isinstance(x, bool) or not isinstance(x, Real):
-        raise TypeError(f"{who}: {name} must be a number, got {type(x).__name__} "
-                        f"{_short(x)}; {fix}")
-    if not math.isfinite(x):
-        raise ValueError(f"{who}: {name} must be finite, got {x!r}; {fix}")
-    return float(x)
-
-
-def _noise(who, noise, fix):
-    noise = _number(who, "noise", noise, fix)
-    if noise < 0:
-        raise ValueError(f"{who}: noise must be 0 or more (a standard deviation), got "
-                         f"{noise!r}; {fix}")
-    return noise
 
 
 def _rng(who, seed):
@@ -126,7 +109,8 @@ def moons(n=100, noise=0.1, seed=None):
     """
     who = "moons"
     k = _per_class(who, n, 2)
-    noise = _noise(who, noise, "e.g. noise=0.1 (0 for none)")
+    noise = non_negative(who, "noise", noise,
+                         "e.g. noise=0.1 (a standard deviation; 0 for none)")
     rng = _rng(who, seed)
     X, y = [], []
     for t in _linspace(0.0, math.pi, k):
@@ -150,8 +134,9 @@ def circles(n=100, noise=0.05, factor=0.5, seed=None):
     """
     who = "circles"
     k = _per_class(who, n, 2)
-    noise = _noise(who, noise, "e.g. noise=0.05 (0 for none)")
-    factor = _number(who, "factor", factor, "e.g. factor=0.5")
+    noise = non_negative(who, "noise", noise,
+                         "e.g. noise=0.05 (a standard deviation; 0 for none)")
+    factor = finite_number(who, "factor", factor, "e.g. factor=0.5")
     if not 0.0 < factor < 1.0:
         raise ValueError(f"{who}: factor (the inner circle's radius) must be between 0 and "
                          f"1, got {factor!r}; e.g. factor=0.5")
@@ -180,7 +165,8 @@ def spiral(n=300, classes=3, noise=0.2, seed=None):
     who = "spiral"
     _count(who, "classes", classes, "e.g. classes=3")
     k = _per_class(who, n, classes)
-    noise = _noise(who, noise, "e.g. noise=0.2 (0 for none)")
+    noise = non_negative(who, "noise", noise,
+                         "e.g. noise=0.2 (the angle's standard deviation; 0 for none)")
     rng = _rng(who, seed)
     X, y = [], []
     for j in range(classes):
@@ -233,7 +219,7 @@ def split(X, y, test=0.2, seed=None):
     """
     who = "split"
     X, y = _examples(who, X, y)
-    test = _number(who, "test", test, "e.g. test=0.2 for a fifth of the examples")
+    test = finite_number(who, "test", test, "e.g. test=0.2 for a fifth of the examples")
     if not 0.0 < test < 1.0:
         raise ValueError(f"{who}: test (the fraction of examples for testing) must be "
                          f"between 0 and 1, got {test!r}; e.g. test=0.2")

@@ -16,6 +16,7 @@ updated at every step, as in PyTorch with gradients zeroed rather than set to No
 import math
 from numbers import Real
 
+from ._options import finite_number, non_negative
 from .engine import Value, _short
 
 __all__ = ["SGD", "Adam", "AdamW"]
@@ -50,27 +51,11 @@ def _parameters(params, who):
     return params
 
 
-def _real(who, name, x, fix):
-    if isinstance(x, bool) or not isinstance(x, Real):
-        raise TypeError(f"{who}: {name} must be a number, got {type(x).__name__} "
-                        f"{_short(x)}; {fix}")
-    if not math.isfinite(x):
-        raise ValueError(f"{who}: {name} must be finite, got {x!r}; {fix}")
-    return float(x)
-
-
 def _lr(who, lr, default):
     fix = f"use a small positive number such as lr={default}"
     if isinstance(lr, bool) or not isinstance(lr, Real) or not math.isfinite(lr) or lr <= 0:
         raise ValueError(f"{who}: lr must be a positive finite number, got {_short(lr)}; {fix}")
     return float(lr)
-
-
-def _non_negative(who, name, x, fix):
-    x = _real(who, name, x, fix)
-    if x < 0:
-        raise ValueError(f"{who}: {name} must be 0 or more, got {x!r}; {fix}")
-    return x
 
 
 def _betas(who, betas):
@@ -80,7 +65,7 @@ def _betas(who, betas):
                         f"{type(betas).__name__} {_short(betas)}; {fix}")
     out = []
     for i, b in enumerate(betas):
-        b = _real(who, f"betas[{i}]", b, fix)
+        b = finite_number(who, f"betas[{i}]", b, fix)
         if not 0.0 <= b < 1.0:
             raise ValueError(f"{who}: betas[{i}] must be in [0, 1), got {b!r}; {fix}")
         out.append(b)
@@ -254,9 +239,9 @@ class SGD(_Optimizer):
     def _check(self, lr, momentum, weight_decay, nesterov):
         who = type(self).__name__
         lr = _lr(who, lr, 0.01)
-        momentum = _non_negative(who, "momentum", momentum,
+        momentum = non_negative(who, "momentum", momentum,
                                  "use 0 for none or a number such as momentum=0.9")
-        weight_decay = _non_negative(who, "weight_decay", weight_decay,
+        weight_decay = non_negative(who, "weight_decay", weight_decay,
                                      "use 0 for none or a small number such as 1e-4")
         if not isinstance(nesterov, bool):
             raise TypeError(f"{who}: nesterov must be True or False, got "
@@ -323,8 +308,8 @@ class Adam(_Optimizer):
     def _check(self, lr, betas, eps, weight_decay):
         who = type(self).__name__
         return {"lr": _lr(who, lr, 0.001), "betas": _betas(who, betas),
-                "eps": _non_negative(who, "eps", eps, "use a small number such as 1e-8"),
-                "weight_decay": _non_negative(who, "weight_decay", weight_decay,
+                "eps": non_negative(who, "eps", eps, "use a small number such as 1e-8"),
+                "weight_decay": non_negative(who, "weight_decay", weight_decay,
                                               "use 0 for none or a small number such as "
                                               "0.01")}
 

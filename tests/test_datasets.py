@@ -175,7 +175,8 @@ def test_split_takes_ceil_of_test_times_n_for_testing(test, n, n_test):
     (lambda: moons(n=100.0), TypeError, "n .* must be an int, got float 100.0"),
     (lambda: moons(n="100"), TypeError, "must be an int, got str '100'"),
     (lambda: moons(n=True), TypeError, "must be an int, got bool"),
-    (lambda: moons(noise=-0.1), ValueError, r"moons: noise must be 0 or more .* got -0.1"),
+    (lambda: moons(noise=-0.1), ValueError, r"moons: noise must be 0 or more, got -0.1; e.g. "
+                                            r"noise=0.1 \(a standard deviation; 0 for none\)"),
     (lambda: moons(noise=float("inf")), ValueError, "noise must be finite, got inf"),
     (lambda: moons(noise=None), TypeError, "noise must be a number, got NoneType"),
     (lambda: moons(seed=1.5), TypeError, "seed must be an int or None, got float 1.5"),

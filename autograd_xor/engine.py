@@ -460,11 +460,12 @@ def _walk(root, leaves, stash):
     order, seen = [], set()
     stack = [root]
     push, pop, append, see = stack.append, stack.pop, order.append, seen.add
+    zero = stash is not None
     while stack:
         v = pop()
         if v is _DONE:
             v = pop()
-            if stash is not None:
+            if zero:
                 v.grad = 0.0
             append(v)
             continue
@@ -477,14 +478,13 @@ def _walk(root, leaves, stash):
             continue
         push(v)
         push(_DONE)
-        b = v._b
-        parents = (b, a) if b is not None else a[::-1] if type(a) is tuple else (a,)
-        for p in parents:              # last first, so the first parent pops first
+        b = v._b                       # parents pushed last first: the first pops first
+        for p in (b, a) if b is not None else reversed(a) if type(a) is tuple else (a,):
             if p._a is None:
                 if leaves:
                     if p not in seen:
                         push(p)
-                elif stash is not None and p.grad:
+                elif p.grad and zero:
                     stash.append((p, p.grad))
                     p.grad = 0.0
             elif p not in seen:

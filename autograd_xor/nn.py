@@ -45,6 +45,8 @@ class Module:
             p.grad = 0.0
 
     def parameters(self):
+        """The parameters in the order of `named_parameters()` (each module lists its own
+        directly, without building the names: a training loop calls this every step)."""
         return [p for _, p in self.named_parameters()]
 
     def named_parameters(self):
@@ -122,6 +124,9 @@ class Neuron(Module):
             return act
         return getattr(act, self.activation)()
 
+    def parameters(self):
+        return self.w + [self.b]
+
     def named_parameters(self):
         return [(f"w.{i}", w) for i, w in enumerate(self.w)] + [("b", self.b)]
 
@@ -152,6 +157,9 @@ class Layer(Module):
     def __call__(self, x):
         out = [n(x) for n in self.neurons]
         return out[0] if len(out) == 1 else out
+
+    def parameters(self):
+        return [p for n in self.neurons for p in n.parameters()]
 
     def named_parameters(self):
         return [(f"neurons.{i}.{name}", p) for i, n in enumerate(self.neurons)
@@ -201,6 +209,9 @@ class MLP(Module):
             # a one-neuron layer returns a bare Value: wrap it for the next layer
             x = layer([x] if isinstance(x, (Value, Real)) else x)
         return x
+
+    def parameters(self):
+        return [p for layer in self.layers for p in layer.parameters()]
 
     def named_parameters(self):
         return [(f"layers.{i}.{name}", p) for i, layer in enumerate(self.layers)

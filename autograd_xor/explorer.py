@@ -1,0 +1,726 @@
+"""The explorer: any computation graph as one self-contained, offline HTML page.
+
+`explore(root)` turns the graph behind `root` into a page that needs no server, no Jupyter
+and no network: it opens by double-click and can be emailed or put on a course page. In it
+the learner
+
+* steps through the forward pass node by node (values appear in topological order) and
+  then the backward pass (each node's complete gradient appears, in the reverse order),
+  forwards and back, with the arrow keys, Home and End, or the buttons;
+* clicks a node to see its chain-rule derivation with the numbers put in: its gradient as
+  the sum, over every node that uses it, of that node's gradient times the local derivative
+  (the op table's formula, with its values);
+* switches on practice mode and types each gradient before it is revealed; Enter checks
+  it (right when it agrees to 4 significant digits), a wrong answer offers the derivation
+  as a hint, and a score is kept.
+
+The events are those of `autograd_xor.step(root)`: for a graph of N nodes there are 2N.
+Graphviz's `dot` lays the graph out (in Python, once); the page draws it as SVG and a small
+script written here, inlined, does the rest.
+
+    >>> from autograd_xor import Value, explore
+    >>> a = Value(2.0, label="a"); b = Value(-3.0, label="b")
+    >>> c = a * b; c.label = "c"
+    >>> ex = explore(c, title="c = a * b")
+    >>> ex.node_ids, ex.events
+    (['a', 'b', 'c'], 6)
+    >>> ex.gradients()                     # what the backward events reveal, by node id
+    {'a': -3.0, 'b': 2.0, 'c': 1.0}
+    >>> page = ex.html()                   # the whole page (laid out by Graphviz's dot)
+    >>> page.startswith("<!DOCTYPE html>") and 'data-node="c"' in page
+    True
+
+The page's contract, which tests and users' scripts rely on: every node is an element with
+`data-node="ID"` (`node_ids`) holding `data-role="value"` and `data-role="grad"` elements,
+empty until revealed; `data-role="step"` shows `k / n`; clicking a node fills
+`data-role="explain"`; `data-role="practice"` toggles practice mode, whose
+`input[data-role="answer"]` is checked by Enter and answered in `data-role="feedback"`.
+"""
+
+import html
+import json
+import math
+import os
+import shutil
+import subprocess
+import tempfile
+from collections import Counter
+
+from .engine import Value, topological_order
+from .ops import lookup
+from .render import DotNotFoundError
+from .stepping import _written
+from ._explorer_page import SCRIPT, STYLE
+
+__all__ = ["explore", "Explorer", "GraphTooLargeError", "MAX_NODES", "node_ids",
+           "explore_walkthrough", "explore_model"]
+
+# Graphviz lays out 2,000 nodes (and their op nodes) in seconds; a graph larger than that is
+# no longer readable as one drawing, and dot's time grows quickly beyond it.
+MAX_NODES = 2000
+DOT_SECONDS = 120          # never wait longer than this for a layout
+
+_CHAR = 7.9                # px per character of the 13 px monospace font the drawing uses
+_ROW = 17                  # px per text row of a node
+_NAME_CHARS = 24           # longer labels are cut in the drawing (the id keeps them whole)
+
+
+class GraphTooLargeError(ValueError):
+    """The graph has more nodes than the explorer lays out (`MAX_NODES`).
+
+        >>> "MAX_NODES" in str(GraphTooLargeError(5000))
+        True
+    """
+
+    def __init__(self, count):
+        super().__init__(
+            f"explore: the graph has {count:,} nodes, more than the explorer lays out "
+            f"(MAX_NODES = {MAX_NODES:,}); a graph that size is not readable as one drawing. "
+            f"Explore a smaller graph: the loss of one input rather than a whole batch, or a "
+            f"narrower network")
+        self.count = count
+
+
+def node_ids(root):
+    """The `data-node` id of every node of the graph behind `root`, in topological order.
+
+    A node's id is its label when that label is unique in the graph; nodes without a label
+    are called `v<i>` (their index in `topological_order(root)`, as the stepper names them);
+    a name that several nodes share gets `#<i>` added.
+
+        >>> from autograd_xor import Value
+        >>> x = Value(3.0, label="x"); y = x * 2 + x * 3; y.label = "y"
+        >>> node_ids(y)
+        ['x', 'v1', 'v2', 'v3', 'v4', 'y']
+        >>> a = Value(1.0, label="a"); b = Value(2.0, label="a")
+        >>> node_ids(a + b)
+        ['a#0', 'a#1', 'v2']
+    """
+    order = topological_order(root) if isinstance(root, Value) else list(root)
+    ids = [str(v.label) if v.label not in ("", None) else f"v{i}" for i, v in enumerate(order)]
+    while True:
+        counts = Counter(ids)
+        if len(counts) == len(ids):
+            return ids
+        ids = [x if counts[x] == 1 else f"{x}#{i}" for i, x in enumerate(ids)]
+
+
+def _fmt(x):
+    """A number as the page shows it: at least 4 significant digits, plain from 0.001 to
+    9999, e-notation outside (the script's `fmt` writes the same text).
+
+        >>> _fmt(-0.00664), _fmt(-0.0000664), _fmt(12345.6), _fmt(0.0), _fmt(float("nan"))
+        ('-0.006640', '-6.640e-05', '1.235e+04', '0.000', 'nan')
+    """
+    if x != x:
+        return "nan"
+    if math.isinf(x):
+        return "inf" if x > 0 else "-inf"
+    if x == 0:
+        return "0.000"
+    if 1e-3 <= abs(x) < 1e4:
+        text = f"{x:#.4g}"
+        if "e" not in text:
+            return text
+    return f"{x:.3e}"
+
+
+def _jnum(x):
+    """A float for JSON: itself (written in full by repr), or "nan"/"inf"/"-inf"."""
+    x = float(x)
+    if math.isfinite(x):
+        return x
+    return "nan" if x != x else ("inf" if x > 0 else "-inf")
+
+
+def _literal(x):
+    """A plain number inside a formula."""
+    text = repr(float(x))
+    return f"({text})" if text.startswith("-") else text
+
+
+# --- the graph as data -------------------------------------------------------------------
+
+def _probe(v):
+    """The local derivatives of a micrograd-style node made by hand (its op is not in the
+    table, so only its own `_backward` knows them): run that `_backward` once with an
+    upstream gradient of 1 and read what it adds to each parent, then put every `.grad`
+    back. A parent that appears twice gets the sum at its first place."""
+    parents = v._prev
+    saved = [(p, p.grad) for p in parents] + [(v, v.grad)]
+    try:
+        for p in parents:
+            p.grad = 0.0
+        v.grad = 1.0
+        v._backward()
+        seen, out = set(), []
+        for p in parents:
+            out.append(0.0 if id(p) in seen else float(p.grad))
+            seen.add(id(p))
+        return out
+    except Exception:                        # its _backward cannot run alone: no derivatives
+        return [0.0] * len(parents)
+    finally:
+        for p, g in saved:
+            p.grad = g
+
+
+def _handmade(v):
+    try:
+        lookup(v._op)
+    except KeyError:
+        return True
+    return False
+
+
+def _weighted_sum_parts(v):
+    """For a weighted-sum node (bias + Σ w·x): per parent, ('w', input position or None
+    for a plain number), ('x', its weight's position) or ('b', None); None if the node does
+    not have the engine's layout."""
+    prev, mask = v._prev, v._db
+    if not isinstance(mask, int) or isinstance(mask, bool) or not prev:
+        return None
+    parts, pos, i, last = [None] * len(prev), 0, 0, len(prev) - 1
+    while pos < last:
+        if mask >> i & 1:
+            parts[pos] = ("w", None)
+            pos += 1
+        else:
+            parts[pos], parts[pos + 1] = ("w", pos + 1), ("x", pos)
+            pos += 2
+        i += 1
+    if pos != last:
+        return None
+    parts[last] = ("b", None)
+    return parts
+
+
+def _templates(v, local):
+    """(written, derivatives, formula) of node v: the op written with its operands as {0},
+    {1}, ... (the page puts in names or numbers), each operand's local derivative in the
+    same form ({out} is the result), and the op table's formula. None where unknown."""
+    n = len(v._prev)
+    places = [f"{{{j}}}" for j in range(n)]
+    if _handmade(v):
+        return (_written(v, places), [None] * n,
+                f"'{v._op}' is not in the op table: its own _backward gives the derivative")
+    row, k = lookup(v._op)
+    parts = _weighted_sum_parts(v) if row.name == "Σw·x+b" else None
+    if parts is not None:
+        terms = [f"{{{j}}} * " + (f"{{{x}}}" if x is not None else _literal(local[j]))
+                 for j, (kind, x) in enumerate(parts) if kind == "w"]
+        written = " + ".join([f"{{{n - 1}}}"] + terms)
+        derivs = [(f"{{{x}}}" if x is not None else _literal(local[j])) if kind == "w"
+                  else f"{{{x}}}" if kind == "x" else "1" for j, (kind, x) in enumerate(parts)]
+        return written, derivs, row.formula
+    if row.name == "cross_entropy":
+        written = f"cross_entropy({', '.join(places)}; y={k})"
+        derivs = [f"softmax({', '.join(places)})[{j}] − {1 if j == k else 0}" for j in range(n)]
+        return written, derivs, row.formula
+    if row.arity == 0 or len(row.derivative) != n:
+        return _written(v, places), [None] * n, row.formula
+    ktext = v._op[2:] if row.name == "**k" else str(k)
+    return _written(v, places), [t.replace("{k}", ktext) for t in row.derivative], row.formula
+
+
+def _graph(order, ids):
+    """Every node as the page's data: value, gradient, parents and their local derivatives,
+    the nodes that use it, and the templates of its op. The gradients are those of one
+    `backward()` from zero (the stepper's walk: local × upstream, added in reverse order)."""
+    pos = {v: i for i, v in enumerate(order)}
+    n = len(order)
+    local = [list(v._local) if (v._local or not v._prev) else _probe(v) for v in order]
+    grads = [0.0] * n
+    grads[-1] = 1.0
+    consumers = [[] for _ in range(n)]
+    for i in range(n - 1, -1, -1):
+        for at, (p, d) in enumerate(zip(order[i]._prev, local[i])):
+            j = pos[p]
+            grads[j] += d * grads[i]
+            consumers[j].append([i, at])
+    nodes = []
+    for i, v in enumerate(order):
+        written, derivs, formula = (None, [], None) if not v._prev else _templates(v, local[i])
+        nodes.append({
+            "id": ids[i], "name": str(v.label) if v.label not in ("", None) else f"v{i}",
+            "op": v._op, "v": _jnum(v.data), "g": _jnum(grads[i]),
+            "p": [pos[p] for p in v._prev], "d": [_jnum(x) for x in local[i]],
+            "w": written, "t": derivs, "f": formula, "c": consumers[i],
+        })
+    return nodes, grads
+
+
+# --- the layout ----------------------------------------------------------------------------
+
+def _short(text, limit):
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def _sizes(nodes):
+    """(width, height) in px of each value node and each op node."""
+    boxes, ovals = [], []
+    for nd in nodes:
+        chars = max(len(_short(nd["name"], _NAME_CHARS)), 15)      # "grad -6.640e-03"
+        boxes.append((round(chars * _CHAR + 16), 3 * _ROW + 8))
+        op = _short(nd["op"], 18)
+        ovals.append((round(max(len(op), 1) * _CHAR + 26), 28) if nd["p"] else None)
+    return boxes, ovals
+
+
+def _dot_source(nodes, boxes, ovals):
+    lines = ["digraph {", "  graph [rankdir=LR nodesep=0.15 ranksep=0.3]",
+             '  node [fixedsize=true label="" shape=box]']
+    for i, nd in enumerate(nodes):
+        w, h = boxes[i]
+        lines.append(f"  n{i} [width={w / 72:.4f} height={h / 72:.4f}]")
+        if ovals[i]:
+            w, h = ovals[i]
+            lines.append(f"  o{i} [shape=ellipse width={w / 72:.4f} height={h / 72:.4f}]")
+            lines.append(f"  o{i} -> n{i}")
+            lines += [f"  n{p} -> o{i}" for p in nd["p"]]
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def _points(text):
+    x, y = text.split(",")
+    return float(x), float(y)
+
+
+def _layout(nodes, boxes, ovals):
+    """Graphviz's layout: {name: (x, y)} of the node centres and the edges' splines, in px
+    with y downwards, and the drawing's size."""
+    dot = shutil.which("dot")
+    if dot is None:
+        raise DotNotFoundError("an explorer page")
+    try:
+        run = subprocess.run([dot, "-Tjson0"], input=_dot_source(nodes, boxes, ovals),
+                             capture_output=True, text=True, timeout=DOT_SECONDS)
+    except subprocess.TimeoutExpired:
+        raise RuntimeError(f"explore: Graphviz took more than {DOT_SECONDS} s to lay out "
+                           f"{len(nodes):,} nodes; explore a smaller graph") from None
+    if run.returncode != 0:
+        raise RuntimeError(f"explore: Graphviz's dot failed: {run.stderr.strip()[:300]}")
+    out = json.loads(run.stdout)
+    height = float(out["bb"].split(",")[3])
+    width = float(out["bb"].split(",")[2])
+    names, centres = [], {}
+    for obj in out.get("objects", []):
+        x, y = _points(obj["pos"])
+        centres[obj["name"]] = (x, height - y)
+        names.append(obj["name"])
+    edges = []
+    for e in out.get("edges", []):
+        tokens = e["pos"].split()
+        tip = None
+        spline = []
+        for t in tokens:
+            if t.startswith("e,"):
+                tip = _points(t[2:])
+            elif not t.startswith("s,"):
+                spline.append(_points(t))
+        spline = [(x, height - y) for x, y in spline]
+        tip = (tip[0], height - tip[1]) if tip else None
+        edges.append((names[e["tail"]], names[e["head"]], spline, tip))
+    return centres, edges, (width, height)
+
+
+# --- the SVG and the page ------------------------------------------------------------------
+
+def _n(x):
+    return f"{x:.1f}".rstrip("0").rstrip(".")
+
+
+def _edge_svg(spline, tip, target):
+    d = f"M{_n(spline[0][0])},{_n(spline[0][1])}"
+    for k in range(1, len(spline) - 2, 3):
+        (ax, ay), (bx, by), (cx, cy) = spline[k:k + 3]
+        d += f"C{_n(ax)},{_n(ay)} {_n(bx)},{_n(by)} {_n(cx)},{_n(cy)}"
+    out = f'<path class="agx-edge" data-i="{target}" d="{d}"/>'
+    if tip:
+        (ex, ey), (lx, ly) = tip, spline[-1]
+        dx, dy = ex - lx, ey - ly
+        length = math.hypot(dx, dy) or 1.0
+        nx, ny = -dy / length * 3.5, dx / length * 3.5
+        out += (f'<polygon class="agx-head" data-i="{target}" points="{_n(ex)},{_n(ey)} '
+                f'{_n(lx + nx)},{_n(ly + ny)} {_n(lx - nx)},{_n(ly - ny)}"/>')
+    return out
+
+
+def _svg(nodes, grads, final=True):
+    """The drawing: one `<g data-node=ID>` per node with its name, `data-role="value"` and
+    `data-role="grad"` (filled with the end of the pass, which the script clears on start),
+    one ellipse per op, and the edges."""
+    boxes, ovals = _sizes(nodes)
+    centres, edges, (width, height) = _layout(nodes, boxes, ovals)
+    parts = []
+    for tail, head, spline, tip in edges:
+        target = int(head[1:])
+        parts.append(_edge_svg(spline, tip, target) if spline else "")
+    for i, nd in enumerate(nodes):
+        if ovals[i]:
+            x, y = centres[f"o{i}"]
+            w, h = ovals[i]
+            parts.append(
+                f'<g class="agx-op" data-i="{i}" aria-hidden="true">'
+                f'<ellipse class="agx-oval" cx="{_n(x)}" cy="{_n(y)}" rx="{_n(w / 2)}" '
+                f'ry="{_n(h / 2)}"/><text x="{_n(x)}" y="{_n(y + 4.5)}" text-anchor="middle">'
+                f'{html.escape(_short(nd["op"], 18))}</text></g>')
+    for i, nd in enumerate(nodes):
+        x, y = centres[f"n{i}"]
+        w, h = boxes[i]
+        left, top = x - w / 2, y - h / 2
+        value = _fmt(float(nd["v"])) if final else ""
+        grad = _fmt(grads[i]) if final else ""
+        name = html.escape(_short(nd["name"], _NAME_CHARS))
+        rows = [top + 4 + _ROW * (r + 1) - 4.5 for r in range(3)]
+        label = html.escape(f"{nd['name']}: value {value}, gradient {grad}")
+        parts.append(
+            f'<g class="agx-node" data-node="{html.escape(nd["id"])}" data-i="{i}" '
+            f'tabindex="0" role="button" aria-label="{label}">'
+            f'<rect class="agx-ring" x="{_n(left - 4)}" y="{_n(top - 4)}" width="{_n(w + 8)}" '
+            f'height="{_n(h + 8)}" rx="6"/>'
+            f'<rect class="agx-box" x="{_n(left)}" y="{_n(top)}" width="{w}" height="{h}" '
+            f'rx="4"/>'
+            f'<line class="agx-rule" x1="{_n(left)}" x2="{_n(left + w)}" '
+            f'y1="{_n(top + 4 + _ROW)}" y2="{_n(top + 4 + _ROW)}"/>'
+            f'<text x="{_n(left + 8)}" y="{_n(rows[0])}" class="agx-name">{name}</text>'
+            f'<text x="{_n(left + 8)}" y="{_n(rows[1])}"><tspan class="agx-key">data </tspan>'
+            f'<tspan data-role="value">{value}</tspan></text>'
+            f'<text x="{_n(left + 8)}" y="{_n(rows[2])}"><tspan class="agx-key">grad </tspan>'
+            f'<tspan data-role="grad">{grad}</tspan></text></g>')
+    boxes_data = [[round(centres[f"n{i}"][0], 1), round(centres[f"n{i}"][1], 1),
+                   boxes[i][0], boxes[i][1]] for i in range(len(nodes))]
+    svg = (f'<svg xmlns="http://www.w3.org/2000/svg" width="{_n(width)}" height="{_n(height)}" '
+           f'viewBox="0 0 {_n(width)} {_n(height)}" preserveAspectRatio="xMidYMid meet" '
+           f'role="group" aria-label="the computation graph: {len(nodes)} nodes">'
+           + "".join(parts) + "</svg>")
+    return svg, boxes_data, (round(width, 1), round(height, 1))
+
+
+def _json_for_script(obj):
+    """JSON that is safe inside a `<script>` element: no `<`, `>` or `&` (so no `</script>`)."""
+    text = json.dumps(obj, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+    return (text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
+            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+
+
+_KEYS = ("→ / ←: one step forward / back; Home / End: the start / the end; click a node "
+         "(or Tab to it and press Enter) for its derivation; drag to pan; + / − or the "
+         "wheel to zoom; F to fit the graph to the screen.")
+
+
+def _fragment(ex, mode):
+    nodes, grads = ex._data()
+    svg, boxes, size = ex._drawing()
+    n_nodes = len(nodes)
+    n = 2 * n_nodes
+    data = {"nodes": nodes, "boxes": boxes, "size": list(size),
+            "practice": ex._asked, "startPractice": bool(ex.practice)}
+    title = html.escape(ex.title)
+    root = html.escape(nodes[-1]["name"])
+    wheel = "the wheel" if mode == "page" else "Ctrl + the wheel"
+    heading = (f'<h1 class="agx-title">{title}</h1>' if mode == "page"
+               else f'<p class="agx-title">{title}</p>')
+    style = "" if mode == "page" else f"<style>{STYLE}</style>"
+    return f"""<div class="agx agx-{mode}" data-mode="{mode}" tabindex="-1" role="region" \
+aria-label="backpropagation explorer: {title}">{style}
+{heading}
+<p class="agx-blocked" data-role="blocked">Scripts are blocked here, so this explorer cannot \
+step: it shows the end of both passes. Open the saved .html file in a browser \
+(<code>explore(root).save("graph.html")</code>) to step through it.</p>
+<div class="agx-bar" role="toolbar" aria-label="step through the passes">
+<button type="button" data-role="start" aria-label="to the start (Home)">« Start</button>
+<button type="button" data-role="back" aria-label="one step back (left arrow)">◀ Back</button>
+<button type="button" data-role="next" aria-label="one step forward (right arrow)">Next ▶</button>
+<button type="button" data-role="end" aria-label="to the end (End)">End »</button>
+<span class="agx-step" data-role="step" aria-label="step">{n} / {n}</span>
+<span class="agx-phase" data-role="phase">the end of both passes</span>
+<button type="button" data-role="practice" aria-pressed="false">Practice</button>
+<button type="button" data-role="fit" aria-label="fit the graph to the screen (F)">Fit</button>
+<button type="button" data-role="zoom-out" aria-label="zoom out (minus)">−</button>
+<span data-role="zoom" aria-label="zoom">100%</span>
+<button type="button" data-role="zoom-in" aria-label="zoom in (plus)">+</button>
+</div>
+<div class="agx-practice" data-role="practice-panel" hidden>
+<label><span data-role="question">What is the next gradient?</span>
+<input type="text" data-role="answer" inputmode="decimal" autocomplete="off" spellcheck="false" \
+aria-label="your answer: the gradient"></label>
+<button type="button" data-role="check">Check</button>
+<span class="agx-feedback" data-role="feedback" aria-live="assertive"></span>
+<button type="button" data-role="hint" hidden>Show the derivation (hint)</button>
+<span data-role="score" aria-live="polite">score: 0 right, 0 wrong</span>
+</div>
+<p class="agx-status" data-role="status" aria-live="polite">{n_nodes} nodes: steps 1 to \
+{n_nodes} compute the values (the forward pass), steps {n_nodes + 1} to {n} the gradients \
+∂{root}/∂node (the backward pass).</p>
+<div class="agx-main">
+<div class="agx-view" data-role="view">{svg}</div>
+<div class="agx-explain" data-role="explain" aria-live="polite">Click a node to see how its \
+gradient comes from the nodes that use it (the chain rule, with the numbers).</div>
+</div>
+<p class="agx-legend"><span class="agx-swatch" style="background:#E69F00"></span>this step's \
+node (thick border) · <span class="agx-swatch" style="background:#56B4E9"></span>its operands \
+(forward) or the nodes it passes its gradient to (backward) · dashed grey: not computed yet · \
+<span class="agx-swatch" style="background:#fff;border:3px solid #0072B2"></span>the clicked \
+node, its users dashed</p>
+<details class="agx-help"><summary>Keys and controls</summary><p>{html.escape(_KEYS).replace(
+        "the wheel", wheel)} In practice mode, type the gradient of the next node (outlined in \
+dashed vermillion) and press Enter: it is right when it agrees to 4 significant digits.</p>\
+</details>
+<script type="application/json" class="agx-data">{_json_for_script(data)}</script>
+<script>{SCRIPT}</script>
+</div>"""
+
+
+def _page(ex):
+    title = html.escape(ex.title)
+    return f"""<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; \
+style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:">
+<title>{title}</title>
+<style>body {{ margin: .8em 1em; background: #fff; }}{STYLE}</style>
+</head>
+<body>
+{_fragment(ex, "page")}
+</body>
+</html>
+"""
+
+
+def _write_atomic(path, text):
+    """Write `text` to `path` as UTF-8: a temp file in the same folder, fsync, rename."""
+    # TODO(files.write_output): use the project's one file writer when the layout branch lands.
+    path = os.fspath(path)
+    folder = os.path.dirname(os.path.abspath(path))
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".html", dir=folder)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        mask = os.umask(0)
+        os.umask(mask)
+        os.chmod(tmp, 0o666 & ~mask)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+    return path
+
+
+class Explorer:
+    """The explorer of one graph: `.html()` is the page, `.save(path)` writes it, and in
+    Jupyter it displays itself (`_repr_html_`). Made by `explore()`.
+
+    `node_ids` are the nodes' `data-node` ids in topological order (the forward events'
+    order), `events` the number of steps (two per node), `values()` and `gradients()` what
+    the forward and backward events reveal, by id.
+
+        >>> from autograd_xor import Value
+        >>> x = Value(0.5, label="x"); y = x.tanh(); y.label = "y"
+        >>> ex = explore(y)
+        >>> ex.title, ex.values()["y"] == y.data, ex.gradients()["x"] == 1 - y.data ** 2
+        ('the graph of y (2 nodes)', True, True)
+    """
+
+    def __init__(self, root, order, title, practice):
+        self.root, self.order, self.title = root, order, title
+        self.node_ids = node_ids(order)
+        self.events = 2 * len(order)
+        self.practice = bool(practice)
+        self._asked = _practice_nodes(practice, order, self.node_ids)
+        self._cache = {}
+
+    def _data(self):
+        if "data" not in self._cache:
+            self._cache["data"] = _graph(self.order, self.node_ids)
+        return self._cache["data"]
+
+    def _drawing(self):
+        if "svg" not in self._cache:
+            nodes, grads = self._data()
+            self._cache["svg"] = _svg(nodes, grads)
+        return self._cache["svg"]
+
+    def values(self):
+        """{id: value} of every node, as the forward events reveal them."""
+        return {i: v.data for i, v in zip(self.node_ids, self.order)}
+
+    def gradients(self):
+        """{id: d root / d node}, as the backward events reveal them: one backward pass
+        from zero (the numbers `backward()` gives a fresh graph)."""
+        return dict(zip(self.node_ids, self._data()[1]))
+
+    def html(self):
+        """The whole page: one self-contained HTML file, no network, no server."""
+        return _page(self)
+
+    def fragment(self):
+        """The explorer as a `<div>` to embed in another page (a notebook, a docs page):
+        its own style and script, keys active while focus is inside it."""
+        return _fragment(self, "embed")
+
+    def _repr_html_(self):
+        return self.fragment()
+
+    def save(self, path):
+        """Write the page to `path` atomically (a temp file beside it, then a rename) and
+        return the path."""
+        return _write_atomic(path, self.html())
+
+    def __repr__(self):
+        return f"<Explorer of {self.title!r}: {self.events} steps>"
+
+
+def _practice_nodes(practice, order, ids):
+    """Topological indices of the nodes practice mode asks about (None: all of them)."""
+    if practice is True or practice is False or practice is None:
+        return None
+    if isinstance(practice, (str, Value)):
+        practice = [practice]
+    where = {v: i for i, v in enumerate(order)}
+    by_id = {x: i for i, x in enumerate(ids)}
+    by_label = {}
+    for i, v in enumerate(order):
+        if v.label:
+            by_label.setdefault(str(v.label), []).append(i)
+    asked = set()
+    for item in practice:
+        if isinstance(item, Value):
+            if item not in where:
+                raise ValueError(f"explore: practice names {item!r}, which is not in the graph "
+                                 f"of the root")
+            asked.add(where[item])
+        elif isinstance(item, str) and (item in by_id or item in by_label):
+            asked.update([by_id[item]] if item in by_id else by_label[item])
+        else:
+            known = ", ".join(ids[:12]) + (", ..." if len(ids) > 12 else "")
+            raise ValueError(f"explore: practice={item!r} names no node of the graph; give "
+                             f"Values, labels or ids such as {known}; or practice=True for "
+                             f"every gradient")
+    if not asked:
+        raise ValueError("explore: practice is empty; give practice=True to ask for every "
+                         "gradient, or some nodes to ask about")
+    return sorted(asked)
+
+
+def explore(root, *, title=None, practice=False):
+    """The interactive explorer of the graph behind `root` (e.g. a loss): an `Explorer`,
+    whose `.save("graph.html")` writes one self-contained offline page and which displays
+    itself in Jupyter.
+
+    `title` heads the page (default: "the graph of ROOT (N nodes)"). `practice=True` opens
+    the page in practice mode, asking for every gradient before it is revealed; a list of
+    nodes (Values, labels or ids) asks only for theirs. Graphs of more than `MAX_NODES`
+    nodes are refused (`GraphTooLargeError`) before any layout is tried. Drawing needs the
+    Graphviz `dot` program.
+
+        >>> from autograd_xor import Value
+        >>> w = Value(0.5, label="w"); x = Value(2.0, label="x")
+        >>> loss = (w * x - 1.0) ** 2; loss.label = "loss"
+        >>> ex = explore(loss, practice=["w"])
+        >>> ex.events, ex.gradients()["w"]
+        (12, 0.0)
+    """
+    if not isinstance(root, Value):
+        raise TypeError(f"explore: expected the Value at the root of a graph (e.g. a loss), "
+                        f"got {type(root).__name__}")
+    order = topological_order(root)
+    if len(order) > MAX_NODES:
+        raise GraphTooLargeError(len(order))
+    if title is None:
+        name = root.label or f"v{len(order) - 1}"
+        title = f"the graph of {name} ({len(order)} node{'s' if len(order) != 1 else ''})"
+    return Explorer(root, order, str(title), practice)
+
+
+# --- the command's work (the argparse glue lives with the CLI) ------------------------------
+
+def explore_walkthrough(name, *, practice=False):
+    """The explorer of a worked example's graph (its loss after one backward pass), for
+    `autograd-xor explore NAME`; a `KeyError` lists the names.
+
+        >>> ex = explore_walkthrough("gf")
+        >>> ex.title, len(ex.node_ids)
+        ('the five-weight network G -> F: one backpropagation step', 16)
+    """
+    from .examples import get            # TODO(layout): autograd_xor.walkthroughs after the rename
+    example = get(name)
+    return explore(example.graph(), title=example.title, practice=practice)
+
+
+def _label_model_graph(model, inputs):
+    """The model's output on `inputs` with readable labels: inputs x1, x2, ...; the weights
+    w<layer>.<neuron>.<input> and biases b<layer>.<neuron> (from 1); each neuron's weighted
+    sum z<layer>.<neuron> and activation a<layer>.<neuron>."""
+    xs = [Value(float(x), label=f"x{i + 1}") for i, x in enumerate(inputs)]
+    for li, layer in enumerate(model.layers, 1):
+        for ni, neuron in enumerate(layer.neurons, 1):
+            for wi, w in enumerate(neuron.w, 1):
+                w.label = w.label or f"w{li}.{ni}.{wi}"
+            neuron.b.label = neuron.b.label or f"b{li}.{ni}"
+    out = xs
+    for li, layer in enumerate(model.layers, 1):
+        got = layer(out)
+        out = got if isinstance(got, list) else [got]
+        for ni, o in enumerate(out, 1):
+            if o._op == "Σw·x+b":
+                o.label = f"z{li}.{ni}"
+            else:
+                o.label = f"a{li}.{ni}"
+                if o._prev and o._prev[0]._op == "Σw·x+b":
+                    o._prev[0].label = f"z{li}.{ni}"
+    return out
+
+
+def explore_model(model, inputs, target=None, *, practice=False):
+    """The explorer of a trained model on one input, for `autograd-xor explore --model FILE
+    --input 0,1 [--target 1]`: the output's graph, or with `target` the loss's (binary
+    cross-entropy after a sigmoid output, half the squared error otherwise). `model` is an
+    `MLP` or the path of a file written by `autograd-xor train --save`.
+
+        >>> from autograd_xor import MLP
+        >>> net = MLP(2, [2, 1], activations=["tanh", "sigmoid"],
+        ...           weights=[[[0.5, -0.5], [0.3, 0.8]], [[1.0, -1.0]]], biases=[[0, 0], [0]])
+        >>> ex = explore_model(net, [0, 1], target=1)
+        >>> ex.node_ids[-1], ex.title
+        ('loss', 'the 2-2-1 network on x = (0, 1), target 1: binary cross-entropy')
+    """
+    from .losses import binary_cross_entropy, half_squared_error
+    if isinstance(model, (str, os.PathLike)):
+        from .cli import load_model      # TODO(layout): the CLI's model reader after the move
+        model = load_model(model)
+    nin = len(model.layers[0].neurons[0].w)
+    inputs = [float(x) for x in inputs]
+    if len(inputs) != nin:
+        raise ValueError(f"explore: the model takes {nin} inputs, got {len(inputs)} "
+                         f"({', '.join(map(_plain, inputs))}); give {nin} numbers, e.g. "
+                         f"--input {','.join(['0'] * nin)}")
+    outputs = _label_model_graph(model, inputs)
+    if len(outputs) != 1:
+        raise ValueError(f"explore: the model has {len(outputs)} outputs; the explorer "
+                         f"follows one root, so give a model with one output")
+    root = outputs[0]
+    root.label = "y"
+    shape = "-".join(str(s) for s in [nin] + [len(layer.neurons) for layer in model.layers])
+    title = f"the {shape} network on x = ({', '.join(map(_plain, inputs))})"
+    if target is not None:
+        t = Value(float(target), label="t")
+        sigmoid = model.layers[-1].neurons[0].activation == "sigmoid"
+        root = binary_cross_entropy(root, t) if sigmoid else half_squared_error(root, t)
+        root.label = "loss"
+        title += f", target {_plain(float(target))}: " + \
+            ("binary cross-entropy" if sigmoid else "half the squared error")
+    return explore(root, title=title, practice=practice)
+
+
+def _plain(x):
+    return str(int(x)) if float(x).is_integer() else repr(x)

@@ -1,0 +1,244 @@
+"""The explorer's page as data and text (no browser): the events and numbers it embeds are
+the engine's, labels cannot break out of the page, the page is self-contained, big graphs
+are refused before any layout, and saving is atomic. tests/test_explorer_browser.py drives
+the page itself in Chromium."""
+
+import json
+import math
+import os
+import re
+import subprocess
+
+import pytest
+
+import autograd_xor
+import autograd_xor.examples
+from autograd_xor import MLP, Value, explore, topological_order
+from autograd_xor.examples import get
+from autograd_xor.explorer import (MAX_NODES, Explorer, GraphTooLargeError, _fmt,
+                                   explore_model, explore_walkthrough, node_ids)
+from autograd_xor.xor import XOR_INPUTS, XOR_TARGETS, make_xor_model
+
+needs_dot = pytest.mark.needs_dot
+
+
+def fresh_grads(root):
+    """d root / d node for every node, by one backward() from zero gradients."""
+    order = topological_order(root)
+    for v in order:
+        v.grad = 0.0
+    root.backward()
+    return [v.grad for v in order]
+
+
+def page_data(text):
+    """The graph data a page embeds (the JSON of its `agx-data` script)."""
+    raw = re.search(r'<script type="application/json" class="agx-data">(.*?)</script>',
+                    text, re.DOTALL).group(1)
+    return json.loads(raw)
+
+
+def test_explore_is_the_function_and_the_module_is_explorer():
+    assert callable(autograd_xor.explore) and autograd_xor.explore is explore
+    assert "explore" in autograd_xor.__all__
+
+
+def test_the_events_are_two_per_node_in_the_steppers_order():
+    root = get("gf").graph()
+    ex = explore(root)
+    order = topological_order(root)
+    assert ex.events == 2 * len(order) == len(autograd_xor.step(root, widget=False))
+    assert list(ex.values().values()) == [v.data for v in order]
+
+
+@pytest.mark.parametrize("name", autograd_xor.examples.names())
+def test_gradients_are_those_of_backward_exactly(name):
+    root = get(name).graph()
+    ex = explore(root)
+    assert list(ex.gradients().values()) == fresh_grads(root)
+
+
+def test_ids_are_labels_when_unique_else_numbered():
+    a = Value(1.0, label="a")
+    b = Value(2.0, label="a")
+    c = Value(3.0, label="a#1")          # a label that looks like a numbered id
+    root = (a + b) * c
+    ids = node_ids(root)
+    assert ids == ["a#0", "a#1#1", "v2", "a#1#3", "v4"]       # unique, stable
+
+
+def test_numbers_have_four_significant_digits():
+    assert _fmt(-0.00664) == "-0.006640"          # not -0.0066 (toFixed(4))
+    assert _fmt(-0.0000664) == "-6.640e-05"
+    assert _fmt(1.0) == "1.000" and _fmt(9999.7) == "1.000e+04"
+    assert _fmt(float("inf")) == "inf" and _fmt(-float("inf")) == "-inf"
+
+
+@needs_dot
+def test_the_page_embeds_full_precision_and_no_network_reference():
+    root = get("gf").graph()
+    ex = explore(root)
+    text = ex.html()
+    data = page_data(text)
+    assert [nd["v"] for nd in data["nodes"]] == [v.data for v in topological_order(root)]
+    assert [nd["g"] for nd in data["nodes"]] == fresh_grads(root)
+    assert [nd["id"] for nd in data["nodes"]] == ex.node_ids
+    for i, nd in enumerate(data["nodes"]):
+        assert f'data-node="{nd["id"]}" data-i="{i}"' in text
+    # self-contained: no URL to fetch anything from, and a policy that forbids it
+    assert not re.search(r'(src|href)\s*=\s*["\']?(https?:|//)', text)
+    assert "@import" not in text and "url(" not in text
+    assert "default-src 'none'" in text
+
+
+@needs_dot
+def test_non_finite_numbers_are_written_explicitly():
+    x = Value(float("inf"), label="x")
+    y = Value(float("nan"), label="y")
+    root = x * 0.5 + y
+    text = explore(root).html()
+    assert "NaN" not in re.sub(r"<script>.*?</script>", "", text, flags=re.DOTALL)
+    data = page_data(text)
+    assert data["nodes"][0]["v"] == "inf" and data["nodes"][-1]["v"] == "nan"
+
+
+@needs_dot
+def test_labels_cannot_break_out_of_the_page():
+    evil = '</script><img src=x onerror="alert(1)">&amp;"\u2028'
+    a = Value(1.5, label=evil)
+    b = Value(2.0, label="b")
+    root = a * b
+    root.label = "<b>root</b>"
+    ex = explore(root, title="</title><script>alert(2)</script>")
+    text = ex.html()
+    assert text.count("</script>") == 2          # the data block and the page's script
+    assert "<img" not in text and "<b>" not in text and "<script>alert" not in text
+    data = page_data(text)
+    assert data["nodes"][0]["id"] == evil and data["nodes"][-1]["name"] == "<b>root</b>"
+
+
+@needs_dot
+def test_the_fragment_is_embeddable_and_says_when_scripts_are_blocked():
+    ex = explore(get("gf").graph())
+    frag = ex._repr_html_()
+    assert frag == ex.fragment()
+    assert frag.startswith('<div class="agx agx-embed" data-mode="embed"')
+    assert "<!DOCTYPE" not in frag and "<html" not in frag
+    assert 'data-role="blocked"' in frag and "Scripts are blocked" in frag
+    assert " id=" not in frag and " onclick" not in frag      # nothing a sanitizer rewrites
+
+
+def test_graphs_beyond_the_limit_are_refused_before_any_layout(monkeypatch):
+    def no_dot(*args, **kwargs):
+        raise AssertionError("dot was called")
+    monkeypatch.setattr(subprocess, "run", no_dot)
+    net = make_xor_model(hidden=200)
+    loss = sum(autograd_xor.binary_cross_entropy(net(x), t)
+               for x, t in zip(XOR_INPUTS, XOR_TARGETS)) / 4
+    with pytest.raises(GraphTooLargeError) as e:
+        explore(loss)
+    assert len(topological_order(loss)) > MAX_NODES
+    assert "MAX_NODES = 2,000" in str(e.value) and f"{e.value.count:,} nodes" in str(e.value)
+
+
+def test_explore_refuses_what_is_not_a_graph():
+    with pytest.raises(TypeError, match="expected the Value at the root"):
+        explore(3.0)
+
+
+def test_practice_names_nodes_by_value_label_or_id():
+    root = get("gf").graph()
+    weights = ["w_xg0", "w_xg1", "w_xg2", "w_gf0", "w_gf1"]
+    ex = explore(root, practice=weights)
+    assert ex.practice and [ex.node_ids[i] for i in ex._asked] == sorted(
+        weights, key=ex.node_ids.index)
+    assert explore(root, practice=True)._asked is None
+    with pytest.raises(ValueError, match="practice='w_nope' names no node"):
+        explore(root, practice=["w_nope"])
+    with pytest.raises(ValueError, match="not in the graph"):
+        explore(root, practice=[Value(1.0)])
+
+
+def test_a_hand_made_node_shows_generically_with_its_own_derivative():
+    x = Value(0.5, label="x")
+    out = Value(math.sin(x.data), (x,), "sin", label="s")
+
+    def _backward():
+        x.grad += math.cos(x.data) * out.grad
+    out._backward = _backward
+    root = out * 2.0
+    ex = explore(root)
+    assert ex.gradients()["x"] == fresh_grads(root)[0] == 2.0 * math.cos(0.5)
+    nodes, _ = ex._data()
+    sin = nodes[ex.node_ids.index("s")]
+    assert sin["w"] == "sin({0})" and sin["t"] == [None] and "not in the op table" in sin["f"]
+    assert x.grad == 2.0 * math.cos(0.5)          # (set by fresh_grads) and left alone
+
+
+def test_derivative_templates_come_from_the_op_table():
+    root = get("gf").graph()
+    ex = explore(root)
+    nodes, _ = ex._data()
+    by_id = dict(zip(ex.node_ids, nodes))
+    assert by_id["y_g"]["t"] == ["1 − {out}²"] and by_id["y_g"]["w"] == "tanh({0})"
+    z_g = by_id["z_g"]
+    names = [nodes[p]["name"] for p in z_g["p"]]
+    assert names == ["w_xg1", "x1", "w_xg2", "x2", "w_xg0"]
+    assert z_g["w"] == "{4} + {0} * {1} + {2} * {3}"
+    assert z_g["t"] == ["{1}", "{0}", "{3}", "{2}", "1"]
+    # each node's consumers: the (node, operand position) pairs that use it, in the order
+    # backward() adds their terms
+    assert [(nodes[c]["name"], at) for c, at in by_id["y_g"]["c"]] == [("z_f", 1)]
+
+
+def test_plain_number_inputs_of_a_neuron_are_written_as_numbers():
+    net = MLP(2, [1], activations=["tanh"], weights=[[[0.5, -0.25]]], biases=[[0.1]])
+    ex = explore(net([1.0, -2.0]))
+    nodes, _ = ex._data()
+    z = nodes[-2]
+    assert z["w"] == "{2} + {0} * 1.0 + {1} * (-2.0)" and z["t"] == ["1.0", "(-2.0)", "1"]
+
+
+@needs_dot
+def test_save_writes_the_page_atomically(tmp_path):
+    ex = explore(get("gf").graph())
+    path = tmp_path / "gf.html"
+    assert ex.save(path) == str(path)
+    assert path.read_text(encoding="utf-8") == ex.html()
+    assert os.listdir(tmp_path) == ["gf.html"]             # no temp file left
+    assert oct(path.stat().st_mode & 0o777) == oct(0o666 & ~_umask())
+    with pytest.raises(OSError):
+        ex.save(tmp_path / "missing-folder" / "x.html")
+    assert os.listdir(tmp_path) == ["gf.html"]
+
+
+def _umask():
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def test_the_walkthrough_explorer_is_titled_by_subject():
+    ex = explore_walkthrough("gf")
+    assert "five-weight" in ex.title and ".txt" not in ex.title
+    with pytest.raises(KeyError, match="choose one of"):
+        explore_walkthrough("nope")
+
+
+def test_a_model_on_one_input_with_and_without_its_loss(tmp_path):
+    from autograd_xor.cli import main
+    path = tmp_path / "m.json"
+    assert main(["train", "--epochs", "5", "--save", str(path), "--json"]) in (0, 1)
+    ex = explore_model(str(path), [0, 1])
+    assert ex.node_ids[-1] == "y" and "x1" in ex.node_ids and "z1.1" in ex.node_ids
+    y = ex.values()["y"]
+    loss = explore_model(str(path), [0, 1], target=1)
+    assert loss.node_ids[-1] == "loss" and "t" in loss.node_ids
+    assert math.isclose(loss.values()["loss"], -math.log(y), rel_tol=1e-12)
+    with pytest.raises(ValueError, match="takes 2 inputs, got 3"):
+        explore_model(str(path), [0, 1, 1])
+
+
+def test_explorer_repr():
+    ex = explore(get("gf").graph())
+    assert isinstance(ex, Explorer) and "32 steps" in repr(ex)

@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: demo test dot clean bench bench-quick docs serve-docs
+.PHONY: demo test test-slow dot chromium clean bench bench-quick docs serve-docs
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,11 +33,27 @@ dot:
 	         "'brew install graphviz' or 'conda install -c conda-forge graphviz'."; \
 	  fi; }
 
+# Chromium runs the explorer's browser tests (Playwright drives the system browser; never
+# `playwright install`). Installed with apt-get where we may (root); otherwise say how.
+chromium:
+	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installing Chromium with apt-get..."; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else \
+	    echo "Chromium is missing, so the explorer's browser tests will skip: install it with" \
+	         "'sudo apt-get install chromium' (Debian/Ubuntu) or your system's package manager."; \
+	  fi; }
+
 demo: $(VENV)/.installed
 	$(BIN)/autograd-xor train
 
-test: $(VENV)/.installed-test dot
-	$(BIN)/python -m pytest -q
+test: $(VENV)/.installed-test dot chromium
+	$(BIN)/python -m pytest -q -m "not slow"
+
+# The slow big-graph tests (e.g. the explorer on a width-64 network in the browser).
+test-slow: $(VENV)/.installed-test dot chromium
+	$(BIN)/python -m pytest -q -m slow tests
 
 $(VENV)/.installed-docs: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install -q -e ".[docs]"

@@ -137,14 +137,14 @@ SCRIPT = r"""
     }
     var found = root.querySelectorAll("[data-i]");
     for (i = 0; i < found.length; i++) {
-      var el = found[i], k = +el.getAttribute("data-i");
-      if (el.classList.contains("agx-node")) {
-        els[k] = { g: el, value: el.querySelector('[data-role="value"]'),
-                   grad: el.querySelector('[data-role="grad"]') };
-      } else if (el.classList.contains("agx-op")) {
-        ops[k] = el;
+      var part = found[i], k = +part.getAttribute("data-i");
+      if (part.classList.contains("agx-node")) {
+        els[k] = { g: part, value: part.querySelector('[data-role="value"]'),
+                   grad: part.querySelector('[data-role="grad"]') };
+      } else if (part.classList.contains("agx-op")) {
+        ops[k] = part;
       } else {
-        edgesTo[k].push(el);
+        edgesTo[k].push(part);
       }
     }
     var pos = 0, selected = -1, practice = false, right = 0, wrong = 0;
@@ -247,7 +247,7 @@ SCRIPT = r"""
     function explain(i, hint) {
       var nd = nodes[i], k = pos, hide = hint || (practice && !gradShown(i, k));
       explainEl.textContent = "";
-      explainEl.setAttribute("data-node", nd.id);
+      explainEl.setAttribute("data-explains", nd.id);
       explainEl.appendChild(el("h3", "", (hint ? "Hint: " : "") + nd.name + (nd.id !== nd.name ? "  (" + nd.id + ")" : "")));
       var p = el("p", "agx-math");
       if (!nd.p.length) p.textContent = nd.name + " is a leaf" + (valueShown(i, k) ? ": " + nd.name + " = " + fmt(nd.v) : "; its value appears at step " + (i + 1) + ".");
@@ -290,7 +290,11 @@ SCRIPT = r"""
           var names = [], vals = [];
           for (var q = 0; q < cn.p.length; q++) { names.push(nodes[cn.p[q]].name); vals.push(fmt(nodes[cn.p[q]].v)); }
           var text = local + " = " + fill(rule, names, cn.name, false);
-          if (valueShown(c, k) && /\{/.test(rule)) text += " = " + fill(rule, vals, fmt(cn.v), true);
+          if (valueShown(c, k)) {
+            var filled = fill(rule, vals, fmt(cn.v), true), value = fmt(cn.d[at]);
+            if (filled !== rule) text += " = " + filled;
+            if (filled !== value) text += " = " + value;
+          }
           why.textContent = text + "   (" + cn.f + ")";
         }
         li.appendChild(why);

@@ -61,24 +61,24 @@ STYLE = """
   font-size: 13px; fill: #111; }
 .agx svg .agx-name { font-weight: 700; }
 .agx svg .agx-key { fill: #555; }
-.agx-box, .agx-oval { fill: #fff; stroke: #333; stroke-width: 1.2; }
-.agx-rule { stroke: #999; stroke-width: 1; }
-.agx-edge { fill: none; stroke: #666; stroke-width: 1.2; }
-.agx-head { fill: #666; }
-.agx-node { cursor: pointer; }
-.agx-node:focus { outline: none; }
-.agx-ring { fill: none; stroke: #000; stroke-width: 2.5; stroke-dasharray: 5 3; visibility: hidden; }
-.agx-node:focus .agx-ring, .agx-node:focus-visible .agx-ring { visibility: visible; }
-.agx-pending .agx-box, .agx-pending .agx-oval { fill: #f2f2f2; stroke-dasharray: 5 3; }
-.agx-pending text { fill: #444; }
-.agx-parent .agx-box, .agx-parent .agx-oval { fill: #56B4E9; stroke-width: 2; stroke-dasharray: none; }
-.agx-current .agx-box, .agx-current .agx-oval { fill: #E69F00; stroke: #000; stroke-width: 3.5;
+.agx .agx-box, .agx .agx-oval { fill: #fff; stroke: #333; stroke-width: 1.2; }
+.agx .agx-rule { stroke: #999; stroke-width: 1; }
+.agx .agx-edge { fill: none; stroke: #666; stroke-width: 1.2; }
+.agx .agx-head { fill: #666; }
+.agx .agx-node { cursor: pointer; }
+.agx .agx-node:focus { outline: none; }
+.agx .agx-ring { fill: none; stroke: #000; stroke-width: 2.5; stroke-dasharray: 5 3; visibility: hidden; }
+.agx .agx-node:focus .agx-ring, .agx .agx-node:focus-visible .agx-ring { visibility: visible; }
+.agx .agx-pending .agx-box, .agx .agx-pending .agx-oval { fill: #f2f2f2; stroke-dasharray: 5 3; }
+.agx .agx-pending text { fill: #444; }
+.agx .agx-parent .agx-box, .agx .agx-parent .agx-oval { fill: #56B4E9; stroke-width: 2; stroke-dasharray: none; }
+.agx .agx-current .agx-box, .agx .agx-current .agx-oval { fill: #E69F00; stroke: #000; stroke-width: 3.5;
   stroke-dasharray: none; }
-.agx-consumer .agx-box { stroke: #0072B2; stroke-width: 3; stroke-dasharray: 9 3; }
-.agx-selected .agx-box { stroke: #0072B2; stroke-width: 4.5; stroke-dasharray: none; }
-.agx-question .agx-box { stroke: #D55E00; stroke-width: 4.5; stroke-dasharray: 3 2; }
-.agx-edge.agx-live-edge { stroke: #0072B2; stroke-width: 2.6; }
-.agx-head.agx-live-edge { fill: #0072B2; }
+.agx .agx-consumer .agx-box { stroke: #0072B2; stroke-width: 3; stroke-dasharray: 9 3; }
+.agx .agx-selected .agx-box { stroke: #0072B2; stroke-width: 4.5; stroke-dasharray: none; }
+.agx .agx-question .agx-box { stroke: #D55E00; stroke-width: 4.5; stroke-dasharray: 3 2; }
+.agx .agx-edge.agx-live-edge { stroke: #0072B2; stroke-width: 2.6; }
+.agx .agx-head.agx-live-edge { fill: #0072B2; }
 .agx-sr { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0);
   white-space: nowrap; }
 """
@@ -162,7 +162,7 @@ SCRIPT = r"""
       var g = els[i].g, o = ops[i], names = ["agx-pending", "agx-current", "agx-parent"];
       for (var m = 0; m < names.length; m++) {
         g.classList.toggle(names[m], names[m] === cls);
-        if (o) o.classList.toggle(names[m], names[m] === cls);
+        if (o) o.classList.toggle(names[m], names[m] === cls && cls !== "agx-parent");
       }
       marks[i] = cls;
     }

@@ -267,8 +267,8 @@ def _sizes(nodes):
     return boxes, ovals
 
 
-def _dot_source(nodes, boxes, ovals):
-    lines = ["digraph {", "  graph [rankdir=LR nodesep=0.15 ranksep=0.3]",
+def _dot_source(nodes, boxes, ovals, rankdir):
+    lines = ["digraph {", f"  graph [rankdir={rankdir} nodesep=0.15 ranksep=0.3]",
              '  node [fixedsize=true label="" shape=box]']
     for i, nd in enumerate(nodes):
         w, h = boxes[i]
@@ -287,14 +287,17 @@ def _points(text):
     return float(x), float(y)
 
 
-def _layout(nodes, boxes, ovals):
-    """Graphviz's layout: {name: (x, y)} of the node centres and the edges' splines, in px
-    with y downwards, and the drawing's size."""
+def _layout(nodes, rankdir="LR"):
+    """Graphviz's layout: {name: (x, y)} of the node centres, the edges' splines, in px with
+    y downwards, the drawing's size, and the sizes of the value and op nodes."""
+    if rankdir not in ("LR", "RL", "TB", "BT"):
+        raise ValueError(f"rankdir must be one of 'LR', 'RL', 'TB', 'BT', got {rankdir!r}")
+    boxes, ovals = _sizes(nodes)
     dot = shutil.which("dot")
     if dot is None:
         raise DotNotFoundError("an explorer page")
     try:
-        run = subprocess.run([dot, "-Tjson0"], input=_dot_source(nodes, boxes, ovals),
+        run = subprocess.run([dot, "-Tjson0"], input=_dot_source(nodes, boxes, ovals, rankdir),
                              capture_output=True, text=True, timeout=DOT_SECONDS)
     except subprocess.TimeoutExpired:
         raise RuntimeError(f"explore: Graphviz took more than {DOT_SECONDS} s to lay out "
@@ -322,7 +325,7 @@ def _layout(nodes, boxes, ovals):
         spline = [(x, height - y) for x, y in spline]
         tip = (tip[0], height - tip[1]) if tip else None
         edges.append((names[e["tail"]], names[e["head"]], spline, tip))
-    return centres, edges, (width, height)
+    return centres, edges, (width, height), boxes, ovals
 
 
 # --- the SVG and the page ------------------------------------------------------------------
@@ -336,66 +339,124 @@ def _edge_svg(spline, tip, target):
     for k in range(1, len(spline) - 2, 3):
         (ax, ay), (bx, by), (cx, cy) = spline[k:k + 3]
         d += f"C{_n(ax)},{_n(ay)} {_n(bx)},{_n(by)} {_n(cx)},{_n(cy)}"
-    out = f'<path class="agx-edge" data-i="{target}" d="{d}"/>'
+    out = f'<path class="agx-edge" data-i="{target}" d="{d}" fill="none" stroke="#666"/>'
     if tip:
         (ex, ey), (lx, ly) = tip, spline[-1]
         dx, dy = ex - lx, ey - ly
         length = math.hypot(dx, dy) or 1.0
         nx, ny = -dy / length * 3.5, dx / length * 3.5
-        out += (f'<polygon class="agx-head" data-i="{target}" points="{_n(ex)},{_n(ey)} '
-                f'{_n(lx + nx)},{_n(ly + ny)} {_n(lx - nx)},{_n(ly - ny)}"/>')
+        out += (f'<polygon class="agx-head" data-i="{target}" fill="#666" '
+                f'points="{_n(ex)},{_n(ey)} {_n(lx + nx)},{_n(ly + ny)} '
+                f'{_n(lx - nx)},{_n(ly - ny)}"/>')
     return out
 
 
-def _svg(nodes, grads, final=True):
+def _shown(i, k, n_nodes):
+    """(value shown, gradient shown) of node i after the first k events."""
+    return k > n_nodes or i < k, k > n_nodes and i >= 2 * n_nodes - k
+
+
+def _marks(k, nodes):
+    """{node index: 'current' | 'parent'} for step k: the event's node and the nodes its
+    value comes from (forward) or its gradient goes to (backward)."""
+    n_nodes = len(nodes)
+    if k == 0:
+        return {}
+    cur = k - 1 if k <= n_nodes else 2 * n_nodes - k
+    marks = {p: "parent" for p in nodes[cur]["p"]}
+    marks[cur] = "current"
+    return marks
+
+
+# How a standalone drawing (the Jupyter stepper's, a figure) shows a step without the page's
+# style sheet: the project's stepping colours, and a line style for each mark as well.
+_STANDALONE_STYLE = (".agx-g text{font-family:ui-monospace,Menlo,Consolas,'DejaVu Sans Mono',"
+                     "monospace;font-size:13px;fill:#111}.agx-g .agx-name{font-weight:700}"
+                     ".agx-g .agx-key{fill:#555}.agx-g .agx-ring{visibility:hidden}")
+
+
+def _paint(mark, pending, standalone):
+    """The fill and line attributes of a node's shape: plain on the page (its style sheet
+    marks the steps); in a standalone drawing, the step's marks in the project's stepping
+    colours, each with its own line as well."""
+    from .stepping import CURRENT, PARENT, PENDING
+    if standalone and mark == "current":
+        return f'fill="{CURRENT}" stroke="#000" stroke-width="3"'
+    if standalone and mark == "parent":
+        return f'fill="{PARENT}" stroke="#333" stroke-width="2"'
+    if standalone and pending:
+        return f'fill="{PENDING}" stroke="#333" stroke-dasharray="5 3"'
+    return 'fill="#fff" stroke="#333"'
+
+
+def _svg(nodes, grads, lay, k=None, window=None, scale=1.0):
     """The drawing: one `<g data-node=ID>` per node with its name, `data-role="value"` and
-    `data-role="grad"` (filled with the end of the pass, which the script clears on start),
-    one ellipse per op, and the edges."""
-    boxes, ovals = _sizes(nodes)
-    centres, edges, (width, height) = _layout(nodes, boxes, ovals)
-    parts = []
+    `data-role="grad"`, one ellipse per op, and the edges. `k=None` draws the end of both
+    passes, plain, for the page (whose script clears and marks it); a step `k` draws what
+    the first k events show, marked with inline colours (a standalone drawing). `window`
+    (x, y, width, height in the layout's px) crops it (leaving out what it does not show),
+    drawn `scale` times its size."""
+    centres, edges, (width, height), boxes, ovals = lay
+    n_nodes = len(nodes)
+    standalone = k is not None
+    k = 2 * n_nodes if k is None else k
+    marks = _marks(k, nodes) if standalone else {}
+    parts = ["<style>" + _STANDALONE_STYLE + "</style>"] if standalone else []
+    x0, y0, ww, wh = window if window is not None else (0.0, 0.0, width, height)
+
+    def seen(xs, ys):                 # does a shape spanning xs, ys show in the window?
+        return min(xs) <= x0 + ww and max(xs) >= x0 and min(ys) <= y0 + wh and max(ys) >= y0
+
     for tail, head, spline, tip in edges:
         target = int(head[1:])
-        parts.append(_edge_svg(spline, tip, target) if spline else "")
+        if spline and seen([p[0] for p in spline], [p[1] for p in spline]):
+            parts.append(_edge_svg(spline, tip, target))
     for i, nd in enumerate(nodes):
         if ovals[i]:
             x, y = centres[f"o{i}"]
             w, h = ovals[i]
+            if not seen((x - w / 2, x + w / 2), (y - h / 2, y + h / 2)):
+                continue
+            mark = marks.get(i) if marks.get(i) == "current" else None     # the op at work
+            paint = _paint(mark, i >= k and k <= n_nodes, standalone)
             parts.append(
                 f'<g class="agx-op" data-i="{i}" aria-hidden="true">'
                 f'<ellipse class="agx-oval" cx="{_n(x)}" cy="{_n(y)}" rx="{_n(w / 2)}" '
-                f'ry="{_n(h / 2)}"/><text x="{_n(x)}" y="{_n(y + 4.5)}" text-anchor="middle">'
+                f'ry="{_n(h / 2)}" {paint}/>'
+                f'<text x="{_n(x)}" y="{_n(y + 4.5)}" text-anchor="middle">'
                 f'{html.escape(_short(nd["op"], 18))}</text></g>')
     for i, nd in enumerate(nodes):
         x, y = centres[f"n{i}"]
         w, h = boxes[i]
         left, top = x - w / 2, y - h / 2
-        value = _fmt(float(nd["v"])) if final else ""
-        grad = _fmt(grads[i]) if final else ""
+        if not seen((left, left + w), (top, top + h)):
+            continue
+        show_value, show_grad = _shown(i, k, n_nodes)
+        value = _fmt(float(nd["v"])) if show_value else ""
+        grad = _fmt(grads[i]) if show_grad else ""
+        paint = _paint(marks.get(i), not show_value, standalone)
         name = html.escape(_short(nd["name"], _NAME_CHARS))
         rows = [top + 4 + _ROW * (r + 1) - 4.5 for r in range(3)]
-        label = html.escape(f"{nd['name']}: value {value}, gradient {grad}")
+        label = html.escape(f"{nd['name']}: value {value or 'not computed yet'}, "
+                            f"gradient {grad or 'not computed yet'}")
         parts.append(
             f'<g class="agx-node" data-node="{html.escape(nd["id"])}" data-i="{i}" '
             f'tabindex="0" role="button" aria-label="{label}">'
             f'<rect class="agx-ring" x="{_n(left - 4)}" y="{_n(top - 4)}" width="{_n(w + 8)}" '
-            f'height="{_n(h + 8)}" rx="6"/>'
+            f'height="{_n(h + 8)}" rx="6" fill="none"/>'
             f'<rect class="agx-box" x="{_n(left)}" y="{_n(top)}" width="{w}" height="{h}" '
-            f'rx="4"/>'
+            f'rx="4" {paint}/>'
             f'<line class="agx-rule" x1="{_n(left)}" x2="{_n(left + w)}" '
-            f'y1="{_n(top + 4 + _ROW)}" y2="{_n(top + 4 + _ROW)}"/>'
+            f'y1="{_n(top + 4 + _ROW)}" y2="{_n(top + 4 + _ROW)}" stroke="#999"/>'
             f'<text x="{_n(left + 8)}" y="{_n(rows[0])}" class="agx-name">{name}</text>'
             f'<text x="{_n(left + 8)}" y="{_n(rows[1])}"><tspan class="agx-key">data </tspan>'
             f'<tspan data-role="value">{value}</tspan></text>'
             f'<text x="{_n(left + 8)}" y="{_n(rows[2])}"><tspan class="agx-key">grad </tspan>'
             f'<tspan data-role="grad">{grad}</tspan></text></g>')
-    boxes_data = [[round(centres[f"n{i}"][0], 1), round(centres[f"n{i}"][1], 1),
-                   boxes[i][0], boxes[i][1]] for i in range(len(nodes))]
-    svg = (f'<svg xmlns="http://www.w3.org/2000/svg" width="{_n(width)}" height="{_n(height)}" '
-           f'viewBox="0 0 {_n(width)} {_n(height)}" preserveAspectRatio="xMidYMid meet" '
-           f'role="group" aria-label="the computation graph: {len(nodes)} nodes">'
-           + "".join(parts) + "</svg>")
-    return svg, boxes_data, (round(width, 1), round(height, 1))
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" class="agx-g" width="{_n(ww * scale)}" '
+            f'height="{_n(wh * scale)}" viewBox="{_n(x0)} {_n(y0)} {_n(ww)} {_n(wh)}" '
+            f'preserveAspectRatio="xMidYMid meet" role="group" '
+            f'aria-label="the computation graph: {n_nodes} nodes">' + "".join(parts) + "</svg>")
 
 
 def _json_for_script(obj):
@@ -544,11 +605,49 @@ class Explorer:
             self._cache["data"] = _graph(self.order, self.node_ids)
         return self._cache["data"]
 
+    def _layout(self, rankdir="LR"):
+        key = ("layout", rankdir)
+        if key not in self._cache:
+            self._cache[key] = _layout(self._data()[0], rankdir)
+        return self._cache[key]
+
     def _drawing(self):
-        if "svg" not in self._cache:
-            nodes, grads = self._data()
-            self._cache["svg"] = _svg(nodes, grads)
-        return self._cache["svg"]
+        """The page's drawing, the positions of the nodes and the drawing's size."""
+        nodes, grads = self._data()
+        centres, _, size, boxes, _ = lay = self._layout()
+        boxes_data = [[round(centres[f"n{i}"][0], 1), round(centres[f"n{i}"][1], 1),
+                       boxes[i][0], boxes[i][1]] for i in range(len(nodes))]
+        return _svg(nodes, grads, lay), boxes_data, (round(size[0], 1), round(size[1], 1))
+
+    def svg(self, step=None, *, window=None, scale=1.0, rankdir="LR"):
+        """The drawing after `step` events (0 to `events`; default: the end) as standalone
+        SVG text: what the page shows at that step, with the event's node in orange and the
+        nodes its value comes from (forward) or its gradient goes to (backward) in blue.
+        `window` = (x, y, width, height) crops it (in the drawing's px), `scale` sizes it.
+
+            >>> from autograd_xor import Value
+            >>> x = Value(2.0, label="x"); y = x * x; y.label = "y"
+            >>> svg = explore(y).svg(1)          # after the first event: x's value only
+            >>> svg.count('<tspan data-role="value">2.000</tspan>'), "4.000" in svg
+            (1, False)
+        """
+        step = self.events if step is None else step
+        if not 0 <= step <= self.events:
+            raise ValueError(f"svg: step must be from 0 to {self.events}, got {step!r}")
+        nodes, grads = self._data()
+        return _svg(nodes, grads, self._layout(rankdir), step, window, scale)
+
+    def size(self, rankdir="LR"):
+        """The drawing's (width, height) in px at 100%, and each node's box (x, y, width,
+        height; x and y its centre), in topological order.
+
+            >>> from autograd_xor import Value
+            >>> size, boxes = explore(Value(1.0, label="a") * 2).size()
+            >>> len(boxes), size[0] > boxes[0][2]
+            (3, True)
+        """
+        centres, _, size, boxes, _ = self._layout(rankdir)
+        return size, [(*centres[f"n{i}"], *boxes[i]) for i in range(len(boxes))]
 
     def values(self):
         """{id: value} of every node, as the forward events reveal them."""

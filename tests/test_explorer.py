@@ -242,3 +242,77 @@ def test_a_model_on_one_input_with_and_without_its_loss(tmp_path):
 def test_explorer_repr():
     ex = explore(get("gf").graph())
     assert isinstance(ex, Explorer) and "32 steps" in repr(ex)
+
+
+# --- the Jupyter stepper draws as the explorer does -----------------------------------------
+
+def stepper_svgs(monkeypatch, root, **options):
+    from autograd_xor import jupyter
+    from autograd_xor.stepping import Steps
+    shown = []
+    monkeypatch.setattr(jupyter, "display", shown.append)
+    return jupyter.Stepper(Steps(root), **options), shown
+
+
+def shown_numbers(svg):
+    """{node id: (value text, gradient text)} of a drawing."""
+    import xml.etree.ElementTree as ET
+    ns = "{http://www.w3.org/2000/svg}"
+    out = {}
+    for g in ET.fromstring(svg).iter(f"{ns}g"):
+        if "data-node" in g.attrib:
+            spans = {t.get("data-role"): (t.text or "") for t in g.iter(f"{ns}tspan")}
+            out[g.get("data-node")] = (spans["value"], spans["grad"])
+    return out
+
+
+@needs_dot
+def test_the_stepper_shows_only_what_is_computed(monkeypatch):
+    root = get("gf").graph()
+    ids = node_ids(root)
+    w, shown = stepper_svgs(monkeypatch, root)
+    w.whole_button.value = True                         # every node in the window
+    N = len(ids)
+    for i in range(2 * N):
+        w.show(i)
+        numbers = shown_numbers(shown[-1].data)
+        for j, node_id in enumerate(ids):
+            value, grad = numbers[node_id]
+            assert (value != "") == (i >= N or j <= i), (i, node_id, value)
+            assert (grad != "") == (i >= N and j >= 2 * N - 1 - i), (i, node_id, grad)
+
+
+@needs_dot
+def test_the_stepper_keeps_the_current_node_in_view_and_its_zoom(monkeypatch):
+    from autograd_xor import jupyter
+    root = train_loss()
+    w, shown = stepper_svgs(monkeypatch, root)
+    ex = explore(root)
+    (width, height), boxes = ex.size()
+    assert width > jupyter.VIEW[0]                      # the graph is wider than the window
+    w.set_zoom(1.25)
+    windows = []
+    for i in range(len(w.steps)):
+        w.show(i)
+        svg = shown[-1].data
+        x0, y0, vw, vh = map(float, re.search(r'viewBox="([^"]+)"', svg).group(1).split())
+        assert re.search(r'width="([^"]+)"', svg).group(1) == f"{vw * 1.25:.1f}".rstrip(
+            "0").rstrip(".")
+        node = i if i < len(boxes) else 2 * len(boxes) - 1 - i
+        x, y, bw, bh = boxes[node]
+        assert x0 <= x - bw / 2 and x + bw / 2 <= x0 + vw, (i, "current node out of view")
+        assert y0 <= y - bh / 2 and y + bh / 2 <= y0 + vh, (i, "current node out of view")
+        windows.append((x0, y0))
+    assert len(set(windows)) < len(windows) / 2         # the window moves only when it must
+    w.whole_button.value = True
+    svg = shown[-1].data
+    assert re.search(r'viewBox="0 0 ', svg) and w.zoom == 1.25
+
+
+def train_loss():
+    from autograd_xor.xor import train_xor
+    model = train_xor(epochs=5).model
+    loss = sum(autograd_xor.binary_cross_entropy(model(x), t)
+               for x, t in zip(XOR_INPUTS, XOR_TARGETS)) / 4
+    loss.label = "loss"
+    return loss

@@ -67,12 +67,15 @@ STYLE = """
 .agx .agx-head { fill: #666; }
 .agx .agx-node { cursor: pointer; }
 .agx .agx-node:focus { outline: none; }
-.agx .agx-ring { fill: none; stroke: #000; stroke-width: 2.5; stroke-dasharray: 5 3; visibility: hidden; }
+.agx .agx-ring { fill: none; stroke: #000; stroke-width: 2.5; stroke-dasharray: 5 3;
+  visibility: hidden; }
 .agx .agx-node:focus .agx-ring, .agx .agx-node:focus-visible .agx-ring { visibility: visible; }
 .agx .agx-pending .agx-box, .agx .agx-pending .agx-oval { fill: #f2f2f2; stroke-dasharray: 5 3; }
 .agx .agx-pending text { fill: #444; }
-.agx .agx-parent .agx-box, .agx .agx-parent .agx-oval { fill: #56B4E9; stroke-width: 2; stroke-dasharray: none; }
-.agx .agx-current .agx-box, .agx .agx-current .agx-oval { fill: #E69F00; stroke: #000; stroke-width: 3.5;
+.agx .agx-parent .agx-box, .agx .agx-parent .agx-oval { fill: #56B4E9; stroke-width: 2;
+  stroke-dasharray: none; }
+.agx .agx-current .agx-box, .agx .agx-current .agx-oval { fill: #E69F00; stroke: #000;
+  stroke-width: 3.5;
   stroke-dasharray: none; }
 .agx .agx-consumer .agx-box { stroke: #0072B2; stroke-width: 3; stroke-dasharray: 9 3; }
 .agx .agx-selected .agx-box { stroke: #0072B2; stroke-width: 4.5; stroke-dasharray: none; }
@@ -185,11 +188,14 @@ SCRIPT = r"""
           shownV[i] = sv; shownG[i] = sg;
           els[i].g.setAttribute("aria-label", label(i));
         }
-        setClass(i, i === cur ? "agx-current" : (near[i] ? "agx-parent" : (sv ? "" : "agx-pending")));
+        setClass(i, i === cur ? "agx-current" :
+                    (near[i] ? "agx-parent" : (sv ? "" : "agx-pending")));
       }
       var live = root.querySelectorAll(".agx-live-edge");
       for (i = 0; i < live.length; i++) live[i].classList.remove("agx-live-edge");
-      if (cur >= 0) for (i = 0; i < edgesTo[cur].length; i++) edgesTo[cur][i].classList.add("agx-live-edge");
+      if (cur >= 0) {
+        for (i = 0; i < edgesTo[cur].length; i++) edgesTo[cur][i].classList.add("agx-live-edge");
+      }
       stepEl.textContent = k + " / " + n;
       phaseEl.textContent = k === 0 ? "before the forward pass" :
         (k <= N ? "forward pass: values" : "backward pass: gradients");
@@ -203,15 +209,24 @@ SCRIPT = r"""
 
     function written(i, values) {
       var nd = nodes[i], args = [];
-      for (var j = 0; j < nd.p.length; j++) args.push(values ? fmt(nodes[nd.p[j]].v) : nodes[nd.p[j]].name);
+      for (var j = 0; j < nd.p.length; j++) {
+        var p = nodes[nd.p[j]];
+        args.push(values ? fmt(p.v) : p.name);
+      }
       return fill(nd.w, args, "", values);
     }
 
     function describe(k) {
-      if (k === 0) return "Nothing is computed yet. Step forward (\u2192 or Next) to compute the values, one node at a time.";
+      if (k === 0) {
+        return "Nothing is computed yet. Step forward (\u2192 or Next) to compute the " +
+               "values, one node at a time.";
+      }
       var i = current(k), nd = nodes[i];
       if (k <= N) {
-        if (!nd.p.length) return "Forward " + k + " of " + N + ": " + nd.name + " = " + fmt(nd.v) + " (a leaf: given, not computed).";
+        if (!nd.p.length) {
+          return "Forward " + k + " of " + N + ": " + nd.name + " = " + fmt(nd.v) +
+                 " (a leaf: given, not computed).";
+        }
         return "Forward " + k + " of " + N + ": " + nd.name + " = " + written(i, false) + " = " +
           written(i, true) + " = " + fmt(nd.v) + ".";
       }
@@ -242,26 +257,39 @@ SCRIPT = r"""
       if (text !== undefined) e.textContent = text;
       return e;
     }
-    function numSpan(r, x) { var s = el("span", "", fmt(x)); s.setAttribute("data-role", r); return s; }
+    function numSpan(r, x) {
+      var s = el("span", "", fmt(x));
+      s.setAttribute("data-role", r);
+      return s;
+    }
 
     function explain(i, hint) {
       var nd = nodes[i], k = pos, hide = hint || (practice && !gradShown(i, k));
       explainEl.textContent = "";
       explainEl.setAttribute("data-explains", nd.id);
-      explainEl.appendChild(el("h3", "", (hint ? "Hint: " : "") + nd.name + (nd.id !== nd.name ? "  (" + nd.id + ")" : "")));
+      explainEl.appendChild(el("h3", "", (hint ? "Hint: " : "") + nd.name +
+                               (nd.id !== nd.name ? "  (" + nd.id + ")" : "")));
       var p = el("p", "agx-math");
-      if (!nd.p.length) p.textContent = nd.name + " is a leaf" + (valueShown(i, k) ? ": " + nd.name + " = " + fmt(nd.v) : "; its value appears at step " + (i + 1) + ".");
-      else if (valueShown(i, k)) p.textContent = nd.name + " = " + written(i, false) + " = " + written(i, true) + " = " + fmt(nd.v);
-      else p.textContent = nd.name + " = " + written(i, false) + ": computed at step " + (i + 1) + ".";
+      if (!nd.p.length) {
+        p.textContent = nd.name + " is a leaf" + (valueShown(i, k) ?
+          ": " + nd.name + " = " + fmt(nd.v) : "; its value appears at step " + (i + 1) + ".");
+      } else if (valueShown(i, k)) {
+        p.textContent = nd.name + " = " + written(i, false) + " = " + written(i, true) +
+                        " = " + fmt(nd.v);
+      } else {
+        p.textContent = nd.name + " = " + written(i, false) + ": computed at step " + (i + 1) + ".";
+      }
       explainEl.appendChild(p);
       if (i === N - 1) {
         var s = el("p", "agx-math", d(i) + " = ");
         s.appendChild(numSpan("total", 1));
-        s.appendChild(document.createTextNode("  (the seed: the root's gradient with respect to itself, at step " + (N + 1) + ")"));
+        s.appendChild(document.createTextNode(
+          "  (the seed: the root's gradient with respect to itself, at step " + (N + 1) + ")"));
         explainEl.appendChild(s);
         return;
       }
-      explainEl.appendChild(el("p", "", "The chain rule: " + d(i) + " is the sum, over every node that uses " + nd.name +
+      explainEl.appendChild(el("p", "", "The chain rule: " + d(i) +
+        " is the sum, over every node that uses " + nd.name +
         ", of that node's gradient \u00d7 its local derivative with respect to " + nd.name + ":"));
       var ul = el("ul"), sum = 0, known = 0;
       for (var t = 0; t < nd.c.length; t++) {
@@ -269,13 +297,15 @@ SCRIPT = r"""
         var li = el("li", "agx-math");
         li.setAttribute("data-role", "term");
         li.setAttribute("data-consumer", cn.id);
-        var dc = "\u2202" + rootName + "/\u2202" + cn.name, local = "\u2202" + cn.name + "/\u2202" + nd.name;
+        var dc = "\u2202" + rootName + "/\u2202" + cn.name;
+        var local = "\u2202" + cn.name + "/\u2202" + nd.name;
         li.appendChild(document.createTextNode(dc + " \u00d7 " + local + " = "));
         if (gradShown(c, k)) li.appendChild(numSpan("upstream", cn.g));
         else li.appendChild(document.createTextNode("(" + dc + " comes at step " + (n - c) + ")"));
         li.appendChild(document.createTextNode(" \u00d7 "));
         if (valueShown(c, k)) li.appendChild(numSpan("local", cn.d[at]));
-        else li.appendChild(document.createTextNode("(" + local + " is computed at step " + (c + 1) + ")"));
+        else li.appendChild(document.createTextNode("(" + local + " is computed at step " +
+                                                    (c + 1) + ")"));
         if (gradShown(c, k)) {
           var contribution = cn.d[at] * cn.g;
           sum += contribution; known++;
@@ -285,10 +315,16 @@ SCRIPT = r"""
         }
         var why = el("div", "agx-note");
         var rule = cn.t[at];
-        if (rule === null) why.textContent = local + ": '" + cn.op + "' is not in the op table; this is what its own _backward gives.";
+        if (rule === null) {
+          why.textContent = local + ": '" + cn.op + "' is not in the op table; this is " +
+                            "what its own _backward gives.";
+        }
         else {
           var names = [], vals = [];
-          for (var q = 0; q < cn.p.length; q++) { names.push(nodes[cn.p[q]].name); vals.push(fmt(nodes[cn.p[q]].v)); }
+          for (var q = 0; q < cn.p.length; q++) {
+            names.push(nodes[cn.p[q]].name);
+            vals.push(fmt(nodes[cn.p[q]].v));
+          }
           var text = local + " = " + fill(rule, names, cn.name, false);
           if (valueShown(c, k)) {
             var filled = fill(rule, vals, fmt(cn.v), true), value = fmt(cn.d[at]);
@@ -324,7 +360,9 @@ SCRIPT = r"""
       }
       selected = i;
       els[i].g.classList.add("agx-selected");
-      for (var u = 0; u < nodes[i].c.length; u++) els[nodes[i].c[u][0]].g.classList.add("agx-consumer");
+      for (var u = 0; u < nodes[i].c.length; u++) {
+        els[nodes[i].c[u][0]].g.classList.add("agx-consumer");
+      }
       explain(i, false);
     }
 
@@ -344,9 +382,12 @@ SCRIPT = r"""
       if (was >= 0) els[current(was)].g.classList.remove("agx-question");
       answer.disabled = q < 0;
       role("check").disabled = q < 0;
-      if (pos < N) questionEl.textContent = "The questions start with the backward pass (step " + (N + 1) + "): step forward to it first.";
-      else if (q < 0) questionEl.textContent = "No questions left: every gradient asked about is shown.";
-      else {
+      if (pos < N) {
+        questionEl.textContent = "The questions start with the backward pass (step " +
+                                 (N + 1) + "): step forward to it first.";
+      } else if (q < 0) {
+        questionEl.textContent = "No questions left: every gradient asked about is shown.";
+      } else {
         els[current(q)].g.classList.add("agx-question");
         questionEl.textContent = "What is " + d(current(q)) + "?";
       }
@@ -398,7 +439,10 @@ SCRIPT = r"""
       practice = on;
       practiceBtn.setAttribute("aria-pressed", on ? "true" : "false");
       panel.hidden = !on;
-      if (!on && question >= 0) { els[current(question)].g.classList.remove("agx-question"); question = -1; }
+      if (!on && question >= 0) {
+        els[current(question)].g.classList.remove("agx-question");
+        question = -1;
+      }
       clearFeedback();
       render();
     }
@@ -476,14 +520,18 @@ SCRIPT = r"""
     role("zoom-out").addEventListener("click", function () { zoom(0.8); });
     practiceBtn.addEventListener("click", function () { setPractice(!practice); });
     role("check").addEventListener("click", check);
-    hintBtn.addEventListener("click", function () { var q = nextQuestion(); if (q >= 0) explain(current(q), true); });
+    hintBtn.addEventListener("click", function () {
+      var q = nextQuestion();
+      if (q >= 0) explain(current(q), true);
+    });
     answer.addEventListener("keydown", function (e) {
       if (e.key === "Enter") { e.preventDefault(); check(); }
     });
     function onKey(e) {
       if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey) return;
       var t = e.target, tag = t && t.tagName;
-      if (tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT" || (t && t.isContentEditable)) return;
+      if (tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT" ||
+          (t && t.isContentEditable)) return;
       var node = t && t.getAttribute && t.getAttribute("data-i");
       switch (e.key) {
         case "ArrowRight": go(pos + 1); break;
@@ -503,7 +551,9 @@ SCRIPT = r"""
     (page ? document : root).addEventListener("keydown", onKey);
     root.addEventListener("pointerdown", function (e) {
       var t = e.target;
-      if (!page && !(t.closest && t.closest("button, input, [data-i]"))) root.focus({ preventScroll: true });
+      if (!page && !(t.closest && t.closest("button, input, [data-i]"))) {
+        root.focus({ preventScroll: true });
+      }
     });
 
     // --- start: nothing shown, the whole graph (or a readable part of it) in view ------------

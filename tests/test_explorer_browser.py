@@ -23,6 +23,8 @@ from autograd_xor.examples import get
 from autograd_xor.testing import expressions, points
 from autograd_xor.xor import XOR_INPUTS, XOR_TARGETS, make_xor_model, train_xor
 
+from test_explorer import fresh_grads
+
 pytestmark = pytest.mark.needs_dot
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
@@ -128,14 +130,6 @@ def opener(browser, tmp_path, request):
 
 
 # --- what the page must show at each step ---------------------------------------------------
-
-def fresh_grads(root):
-    order = topological_order(root)
-    for v in order:
-        v.grad = 0.0
-    root.backward()
-    return [v.grad for v in order]
-
 
 NUMBER = re.compile(r"-?(\d+\.\d+|\d\.\d{3,}e[+-]\d+)|-?inf|nan")
 

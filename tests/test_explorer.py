@@ -316,3 +316,16 @@ def train_loss():
                for x, t in zip(XOR_INPUTS, XOR_TARGETS)) / 4
     loss.label = "loss"
     return loss
+
+
+def test_without_graphviz_the_page_says_how_to_install_it(monkeypatch, tmp_path):
+    from autograd_xor.render import DotNotFoundError
+    monkeypatch.setenv("PATH", str(tmp_path))
+    ex = explore(get("gf").graph())
+    assert ex.events == 32                             # the data needs no Graphviz
+    with pytest.raises(DotNotFoundError, match="apt-get install graphviz"):
+        ex.html()
+    assert list(tmp_path.iterdir()) == []
+    with pytest.raises(DotNotFoundError):
+        ex.save(tmp_path / "gf.html")
+    assert list(tmp_path.iterdir()) == []              # nothing written

@@ -481,3 +481,27 @@ def test_a_width_64_network_is_drawn_and_steps(opener):
     opened.press("Home")
     opened.press("ArrowRight", 5)
     check(opened, ex, loss, 5, grads)
+
+
+def test_a_hand_made_node_and_a_lone_leaf(opener):
+    x = Value(0.5, label="x")
+    s = Value(math.sin(0.5), (x,), "sin", label="s")
+
+    def _backward():
+        x.grad += math.cos(x.data) * s.grad
+    s._backward = _backward
+    root = s * x
+    root.label = "r"
+    ex = explore(root)
+    opened = opener(ex)
+    walk(opened, ex, root)
+    opened.press("End")
+    click(opened, "x")
+    got = derivation(opened)
+    assert "∂s/∂x: 'sin' is not in the op table" in got["text"]
+    assert agrees(got["total"], math.sin(0.5) + 0.5 * math.cos(0.5))
+    click(opened, "s")
+    assert "s = sin(x) = sin(0.5000) = 0.4794" in derivation(opened)["text"]
+    leaf = Value(3.0, label="only")
+    lone = explore(leaf)
+    walk(opener(lone), lone, leaf)

@@ -14,8 +14,9 @@ from .replay import Compiled, CompileError, compile
 from .gradcheck import GradcheckError, gradcheck, numerical_grad
 from .losses import (binary_cross_entropy, binary_cross_entropy_with_logits, cross_entropy,
                      half_squared_error, hinge, log_softmax, mse, softmax, squared_error)
-from .nn import MLP, Layer, Module, Neuron
-from .optim import SGD
+from .nn import MLP, Layer, Module, Neuron, load_model as load
+from .optim import SGD, Adam, AdamW
+from . import datasets
 # Drawing and stepping import graphviz/ipywidgets only when a drawing or widget is made.
 from .render import draw_dot, draw_network, to_dot
 from .stepping import step
@@ -27,7 +28,7 @@ __all__ = [
     "Value", "no_grad", "enable_grad", "is_grad_enabled", "detect_anomaly",
     "topological_order", "weighted_sum", "compile", "Compiled", "CompileError",
     "gradcheck", "numerical_grad", "GradcheckError",
-    "Module", "Neuron", "Layer", "MLP", "SGD",
+    "Module", "Neuron", "Layer", "MLP", "load", "SGD", "Adam", "AdamW", "datasets",
     "squared_error", "half_squared_error", "mse", "binary_cross_entropy",
     "binary_cross_entropy_with_logits", "hinge", "softmax", "log_softmax", "cross_entropy",
     "draw_dot", "draw_network", "to_dot", "step", "explore",

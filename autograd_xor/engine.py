@@ -156,12 +156,10 @@ class Value:
         return _node_of_one(t, "tanh", self, 1.0 - t * t)       # d tanh(z)/dz = 1 - tanh(z)^2
 
     def sigmoid(self):
-        x = self.data
-        if x >= 0.0:
-            s = 1.0 / (1.0 + math.exp(-x))
-        else:                                                  # no overflow for large -x
-            e = math.exp(x)
-            s = e / (1.0 + e)
+        try:
+            s = 1.0 / (1.0 + math.exp(-self.data))
+        except OverflowError:                                  # e^-z overflows: S(z) is 0
+            s = 0.0
         return _node_of_one(s, "sigmoid", self, (1.0 - s) * s)  # dS/dz = S(z) (1 - S(z))
 
     def relu(self):
@@ -267,13 +265,18 @@ def _make_unary_method(op):
     def method(self):
         return apply_op(op.name, self)
     method.__name__ = method.__qualname__ = op.method
-    method.__doc__ = f"{op.written.format('x')}; {op.formula} (see autograd_xor.ops)."
     return method
 
 
-for _op in OPS.values():               # unary ops that the class does not write out
+_OPERATORS = {"+": "__add__", "-": "__sub__", "*": "__mul__", "/": "__truediv__",
+              "neg": "__neg__", "**k": "__pow__"}
+for _op in OPS.values():               # unary ops the class does not write out; the docs
     if _op.method and not hasattr(Value, _op.method):
         setattr(Value, _op.method, _make_unary_method(_op))
+    _name = _op.method or _OPERATORS.get(_op.name)
+    if _name:
+        getattr(Value, _name).__doc__ = (f"{_op.written.format('x', 'y', k='k')}: {_op.formula}."
+                                         f"\n\nAt edge values: {_op.edges}")
 
 
 # --- making nodes ------------------------------------------------------------------------

@@ -53,7 +53,7 @@ from .stepping import _written
 from ._explorer_page import SCRIPT, STYLE
 
 __all__ = ["explore", "Explorer", "GraphTooLargeError", "MAX_NODES", "node_ids",
-           "explore_walkthrough", "explore_model"]
+           "explore_model"]
 
 # Graphviz lays out 2,000 nodes (and their op nodes) in seconds; a graph larger than that is
 # no longer readable as one drawing, and dot's time grows quickly beyond it.
@@ -558,7 +558,10 @@ def _write_atomic(path, text):
     # TODO(files.write_output): use the project's one file writer when the layout branch lands.
     path = os.fspath(path)
     folder = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".html", dir=folder)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".html", dir=folder)
+    except OSError as e:                     # report the file asked for, not the temp file
+        raise OSError(e.errno, e.strerror, path) from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
             f.write(text)
@@ -741,31 +744,13 @@ def explore(root, *, title=None, practice=False):
     return Explorer(root, order, str(title), practice)
 
 
-# --- the command's work (the argparse glue lives with the CLI) ------------------------------
-
-def explore_walkthrough(name, *, practice=False):
-    """The explorer of a worked example's graph (its loss after one backward pass), for
-    `autograd-xor explore NAME`; a `KeyError` lists the names.
-
-        >>> ex = explore_walkthrough("gf")
-        >>> ex.title, len(ex.node_ids)
-        ('the five-weight network G -> F: one backpropagation step', 16)
-    """
-    from .examples import get            # TODO(layout): autograd_xor.walkthroughs after the rename
-    example = get(name)
-    return explore(example.graph(), title=example.title, practice=practice)
-
+# --- a saved model on one input (`autograd-xor explore --model`) ----------------------------
 
 def _label_model_graph(model, inputs):
-    """The model's output on `inputs` with readable labels: inputs x1, x2, ...; the weights
-    w<layer>.<neuron>.<input> and biases b<layer>.<neuron> (from 1); each neuron's weighted
-    sum z<layer>.<neuron> and activation a<layer>.<neuron>."""
+    """The model's output on `inputs` with readable labels: inputs x1, x2, ...; each
+    neuron's weighted sum z<layer>.<neuron> and activation a<layer>.<neuron> (from 1). The
+    parameters keep their labels (an MLP's are its `state_dict` names)."""
     xs = [Value(float(x), label=f"x{i + 1}") for i, x in enumerate(inputs)]
-    for li, layer in enumerate(model.layers, 1):
-        for ni, neuron in enumerate(layer.neurons, 1):
-            for wi, w in enumerate(neuron.w, 1):
-                w.label = w.label or f"w{li}.{ni}.{wi}"
-            neuron.b.label = neuron.b.label or f"b{li}.{ni}"
     out = xs
     for li, layer in enumerate(model.layers, 1):
         got = layer(out)
@@ -795,7 +780,7 @@ def explore_model(model, inputs, target=None, *, practice=False):
     """
     from .losses import binary_cross_entropy, half_squared_error
     if isinstance(model, (str, os.PathLike)):
-        from .cli import load_model      # TODO(layout): the CLI's model reader after the move
+        from .nn import load_model
         model = load_model(model)
     nin = len(model.layers[0].neurons[0].w)
     inputs = [float(x) for x in inputs]

@@ -3,7 +3,8 @@
 `Neuron(nin, nonlin=True)`, `Layer(nin, nout)` and `MLP(nin, nouts)` behave as micrograd's do:
 weights drawn with `random.uniform(-1, 1)` in the same order, bias 0, ReLU hidden layers, a
 linear last layer, and a `Layer` of one neuron returns a bare `Value`. On top of that: an
-activation per layer, explicit weights, stable parameter names and a `state_dict`.
+activation per layer, explicit weights, stable parameter names, a `state_dict`, and model
+files: `MLP.save(path)` writes one, `load_model(path)` (also `autograd_xor.load`) reads it.
 
     >>> import random; random.seed(0)
     >>> model = MLP(2, [3, 1])
@@ -13,12 +14,16 @@ activation per layer, explicit weights, stable parameter names and a `state_dict
     13
 """
 
+import json
 import random
 from numbers import Real
 
+from ._checks import check_whole_number
 from .engine import Value, weighted_sum
+from .files import write_output
 
-__all__ = ["Module", "Neuron", "Layer", "MLP", "ACTIVATIONS"]
+__all__ = ["Module", "Neuron", "Layer", "MLP", "ACTIVATIONS", "MODEL_FORMAT", "model_json",
+           "load_model"]
 
 ACTIVATIONS = ("relu", "tanh", "sigmoid", "linear")
 _NAMES = {"relu": "ReLU", "tanh": "Tanh", "sigmoid": "Sigmoid", "linear": "Linear"}
@@ -77,11 +82,6 @@ class Module:
             p.data = new[name]
 
 
-def _check_size(what, n):
-    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
-        raise ValueError(f"{what} must be a positive int, got {n!r}")
-
-
 def _activation(activation, nonlin):
     if activation is None:
         return "relu" if nonlin else "linear"
@@ -103,7 +103,7 @@ class Neuron(Module):
     """
 
     def __init__(self, nin, nonlin=True, *, activation=None, weights=None, bias=0.0):
-        _check_size("Neuron: nin (the number of inputs)", nin)
+        check_whole_number(nin, "Neuron: nin (the number of inputs)", minimum=1)
         self.activation = _activation(activation, nonlin)
         self.nonlin = self.activation != "linear"
         if weights is None:
@@ -139,8 +139,8 @@ class Layer(Module):
     """
 
     def __init__(self, nin, nout, nonlin=True, *, activation=None, weights=None, biases=None):
-        _check_size("Layer: nin (the number of inputs)", nin)
-        _check_size("Layer: nout (the number of neurons)", nout)
+        check_whole_number(nin, "Layer: nin (the number of inputs)", minimum=1)
+        check_whole_number(nout, "Layer: nout (the number of neurons)", minimum=1)
         for what, given in (("weights", weights), ("biases", biases)):
             if given is not None and len(given) != nout:
                 raise ValueError(f"Layer: {nout} neurons need {nout} {what}, got {len(given)}")
@@ -176,12 +176,12 @@ class MLP(Module):
     """
 
     def __init__(self, nin, nouts, *, activations=None, weights=None, biases=None):
-        _check_size("MLP: nin (the number of inputs)", nin)
+        check_whole_number(nin, "MLP: nin (the number of inputs)", minimum=1)
         nouts = list(nouts)
         if not nouts:
             raise ValueError("MLP: nouts must list at least one layer size, e.g. [4, 1]")
         for i, n in enumerate(nouts):
-            _check_size(f"MLP: nouts[{i}] (a layer size)", n)
+            check_whole_number(n, f"MLP: nouts[{i}] (a layer size)", minimum=1)
         for what, given in (("activations", activations), ("weights", weights),
                             ("biases", biases)):
             if given is not None and len(given) != len(nouts):
@@ -206,5 +206,66 @@ class MLP(Module):
         return [(f"layers.{i}.{name}", p) for i, layer in enumerate(self.layers)
                 for name, p in layer.named_parameters()]
 
+    def save(self, path):
+        """Write the model to `path` as JSON (`model_json`), atomically; `load_model(path)`
+        reads it back. '-' writes to standard output."""
+        write_output(path, model_json(self), "json")
+
     def __repr__(self):
         return f"MLP of [{', '.join(str(layer) for layer in self.layers)}]"
+
+
+# --- model files -------------------------------------------------------------------------
+
+MODEL_FORMAT = "autograd_xor.mlp"          # the "format" entry of a model file
+
+
+def model_json(model):
+    """The text of an MLP's model file: its architecture and its `state_dict()`, as JSON.
+
+        >>> net = MLP(1, [1], activations=["sigmoid"], weights=[[[0.5]]], biases=[[0.1]])
+        >>> saved = json.loads(model_json(net))
+        >>> saved["format"], saved["nin"], saved["nouts"], saved["activations"], saved["state"]
+        ('autograd_xor.mlp', 1, [1], ['sigmoid'], {'layers.0.neurons.0.w.0': 0.5, 'layers.0.neurons.0.b': 0.1})
+    """
+    layers = model.layers
+    return json.dumps({
+        "format": MODEL_FORMAT,
+        "nin": len(layers[0].neurons[0].w),
+        "nouts": [len(layer.neurons) for layer in layers],
+        "activations": [layer.neurons[0].activation for layer in layers],
+        "state": model.state_dict(),
+    }, indent=1) + "\n"
+
+
+def load_model(path):
+    """The MLP in the model file at `path`, written by `MLP.save` (or `autograd-xor train
+    --save`). A file that cannot be read raises `open()`'s `OSError`; a file that is not a
+    model file, or holds a broken model, a `ValueError` that names it.
+
+        >>> import os, tempfile
+        >>> path = os.path.join(tempfile.mkdtemp(), "net.json")
+        >>> net = MLP(2, [2, 1], activations=["tanh", "sigmoid"])
+        >>> net.save(path)
+        >>> load_model(path).state_dict() == net.state_dict()
+        True
+        >>> load_model(os.path.join(tempfile.mkdtemp(), "none.json"))   # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        FileNotFoundError: [Errno 2] No such file or directory: '...none.json'
+    """
+    with open(path, encoding="utf-8") as f:
+        try:
+            saved = json.load(f)
+        except json.JSONDecodeError as e:
+            raise ValueError(f"{path!r} is not a model file (not JSON: {e.msg} at line "
+                             f"{e.lineno})") from None
+    if not isinstance(saved, dict) or saved.get("format") != MODEL_FORMAT:
+        raise ValueError(f"{path!r} is not a model file written by MLP.save() or "
+                         f"'autograd-xor train --save'")
+    try:
+        model = MLP(saved["nin"], saved["nouts"], activations=saved["activations"])
+        model.load_state_dict(saved["state"])
+    except (KeyError, TypeError, ValueError) as e:
+        raise ValueError(f"{path!r} holds a broken model: {e}") from None
+    return model

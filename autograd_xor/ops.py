@@ -67,6 +67,7 @@ class Op:
     params: Tuple[Any, ...] = ()                # parameters property tests try
     method: Optional[str] = None                # Value method the engine makes from this row
     parse: Optional[Callable[[str], Any]] = None     # the parameter from the op's text
+    edges: str = ""                             # what it does at 0, ±inf, nan, ... and why
 
 
 def _slope_text(k):
@@ -90,15 +91,15 @@ def op_text(name, k=None):
 
 
 def sigmoid(x):
-    """1 / (1 + e^-x), in a form that never overflows.
+    """1 / (1 + e^-x), as PyTorch computes it: 0.0 where e^-x overflows (x below -709.78).
 
         >>> sigmoid(0.0), sigmoid(-1000.0), sigmoid(1000.0)
         (0.5, 0.0, 1.0)
     """
-    if x >= 0.0:
+    try:
         return 1.0 / (1.0 + math.exp(-x))
-    e = math.exp(x)
-    return e / (1.0 + e)
+    except OverflowError:
+        return 0.0
 
 
 def logsumexp(xs):
@@ -136,12 +137,13 @@ def bce_value(p, t):
 
 
 def bce_logits_value(x, t):
-    """binary_cross_entropy(sigmoid(x), t) from the logit x: max(x, 0) - x t + log(1 + e^-|x|).
+    """binary_cross_entropy(sigmoid(x), t) from the logit x, in PyTorch's form, which never
+    overflows: (1 - t) x - log σ(x), with log σ(x) = min(x, 0) - log(1 + e^-|x|).
 
         >>> round(bce_logits_value(0.0, 1.0), 4), bce_logits_value(-1000.0, 0.0)
         (0.6931, 0.0)
     """
-    return max(x, 0.0) - x * t + math.log1p(math.exp(-abs(x)))
+    return (1.0 - t) * x - (min(x, 0.0) - math.log1p(math.exp(-abs(x))))
 
 
 # --- the forward and backward math, op by op ---------------------------------------------
@@ -154,43 +156,76 @@ def _refuse(kind, template, *xs):
     return error
 
 
-def _pow_forward(a, b, op):
+def _div(a, b):
+    """a / b as IEEE 754 divides: ±inf or nan where Python raises ZeroDivisionError."""
+    try:
+        return a / b
+    except ZeroDivisionError:
+        if a == 0.0 or a != a:
+            return math.nan
+        return math.copysign(math.inf, a) * math.copysign(1.0, b)
+
+
+def _odd(b):
+    return b == b and abs(b) < 2.0 ** 53 and b.is_integer() and b % 2.0 == 1.0
+
+
+def _c_pow(a, b):
+    """C's pow(a, b): ±inf or nan where Python raises or answers with a complex number."""
+    try:
+        r = a ** b
+    except ZeroDivisionError:               # 0 ** negative
+        return math.copysign(math.inf, a) if _odd(b) else math.inf
+    except OverflowError:
+        return -math.inf if a < 0.0 and _odd(b) else math.inf
+    return math.nan if isinstance(r, complex) else r
+
+
+def _scalar_pow(a, k):
+    """a ** k for a plain-number exponent k, as PyTorch computes it: its CPU kernel takes
+    a·a for 2, a·a·a for 3, sqrt for 0.5 (so (-0.0) ** 0.5 = -0.0, (-inf) ** 0.5 = nan),
+    1/sqrt for -0.5, 1/a for -1 and 1/(a·a) for -2; C's pow otherwise."""
+    if k == 2.0:
+        return a * a
+    if k == 3.0:
+        return a * a * a
+    if k == 0.5 or k == -0.5:
+        root = math.sqrt(a) if a >= 0.0 else math.nan
+        return root if k > 0.0 else _div(1.0, root)
+    if k == -1.0:
+        return _div(1.0, a)
+    if k == -2.0:
+        return _div(1.0, a * a)
+    return _c_pow(a, k)
+
+
+def _pow_forward(a, b, op, power):
     if a == 0.0 and b < 0.0 and b != -math.inf:
         raise _refuse(ZeroDivisionError, op + ": 0.0 ** {1} is a division by zero; keep the "
                       "base away from zero or use a non-negative exponent", a, b)
     if a < 0.0 and a != -math.inf and math.isfinite(b) and not b.is_integer():
         raise _refuse(ValueError, op + ": a negative base {0}{w0} to the fractional power {1} "
                       "is not a real number; use an integer exponent or a positive base", a, b)
-    try:
-        return a ** b
-    except OverflowError:
+    out = power(a, b)
+    if math.isinf(out) and math.isfinite(a) and math.isfinite(b):
         raise _refuse(OverflowError, op + ": {0}{w0} ** {1} overflows a float (the largest is "
-                      "about 1.8e308); scale the base or the exponent down", a, b) from None
-
-
-def _pow_slope(a, b):
-    """d(a^b)/da = b a^(b-1), with a^(b-1) taken as inf where it overflows (as C's pow)."""
-    try:
-        return b * a ** (b - 1.0)
-    except OverflowError:
-        return b * math.inf * (1.0 if a > 0.0 or (b - 1.0) % 2 == 0 else -1.0)
-    except ZeroDivisionError:               # 0 ** (negative): b a^(b-1) -> inf as a -> 0
-        return b * math.inf
+                      "about 1.8e308); scale the base or the exponent down", a, b)
+    return out
 
 
 def _pow_k_backward(g, xs, out, k):
     # PyTorch's pow_backward: zero where the exponent is 0, else grad * (k * a^(k-1))
-    return (None if k == 0.0 else g * _pow_slope(xs[0], k),)
+    return (None if k == 0.0 else g * (k * _scalar_pow(xs[0], k - 1.0)),)
 
 
 def _pow_backward(g, xs, out, k):
     a, b = xs
-    da = None if b == 0.0 else g * _pow_slope(a, b)
+    da = None if b == 0.0 else g * (b * _c_pow(a, b - 1.0))     # selected where b == 0
     if a == 0.0 and b >= 0.0:
-        db = None                           # PyTorch masks d/db where a == 0 and b >= 0
+        slope = 0.0                         # PyTorch takes 0 here (a zero it multiplies by)
     else:
-        db = g * (out * (math.log(a) if a > 0.0 else (math.nan if a < 0.0 or a != a else 0.0)))
-    return da, db
+        slope = out * (math.log(a) if a > 0.0 else -math.inf if a == 0.0 else math.nan)
+    return da, g * slope
 
 
 def _log_forward(xs, k):
@@ -341,81 +376,131 @@ _UNIT = ((lambda a: a.sigmoid()), "sigmoid({})")
 OPS = {op.name: op for op in [
     Op("+", 2, lambda xs, k: xs[0] + xs[1], lambda g, xs, out, k: (g, g),
        "d(a + b)/da = 1, d(a + b)/db = 1", ("1", "1"), "{0} + {1}",
-       ("{0} + {1}", ("1.0", "1.0")), (_ANY, _ANY), "{0} + {1}"),
+       ("{0} + {1}", ("1.0", "1.0")), (_ANY, _ANY), "{0} + {1}",
+       edges=("IEEE sums: inf + (-inf) is nan, as in PyTorch; never an error.")),
     Op("-", 2, lambda xs, k: xs[0] - xs[1], lambda g, xs, out, k: (g, -g),
        "d(a − b)/da = 1, d(a − b)/db = −1", ("1", "−1"), "{0} - {1}",
-       ("{0} - {1}", ("1.0", "-1.0")), (_ANY, _ANY), "{0} - {1}"),
+       ("{0} - {1}", ("1.0", "-1.0")), (_ANY, _ANY), "{0} - {1}",
+       edges=("IEEE differences: inf - inf is nan, as in PyTorch; never an error.")),
     Op("*", 2, lambda xs, k: xs[0] * xs[1], lambda g, xs, out, k: (g * xs[1], g * xs[0]),
        "d(a·b)/da = b, d(a·b)/db = a", ("{1}", "{0}"), "{0} * {1}",
-       ("{0} * {1}", ("{1}", "{0}")), (_ANY, _ANY), "{0} * {1}"),
-    Op("/", 2, _div_forward, lambda g, xs, out, k: (g / xs[1], -g * ((xs[0] / xs[1]) / xs[1])),
+       ("{0} * {1}", ("{1}", "{0}")), (_ANY, _ANY), "{0} * {1}",
+       edges=("IEEE products: 0 · inf is nan (also in the backward pass: a zero input times an "
+              "infinite gradient), as in PyTorch.")),
+    Op("/", 2, _div_forward,
+       lambda g, xs, out, k: (_div(g, xs[1]), -g * _div(_div(xs[0], xs[1]), xs[1])),
        "d(a/b)/da = 1/b, d(a/b)/db = −a/b²", ("1/{1}", "−{0}/{1}²"), "{0} / {1}",
        None, (_ANY, (0.5, 2.0)), "{0} / {1}",
-       safe=(None, _POSITIVE)),
+       safe=(None, _POSITIVE),
+       edges=("Division by zero is refused with ZeroDivisionError (PyTorch gives ±inf or nan): "
+              "a learner's x / 0 is almost always a bug. The backward pass divides as PyTorch "
+              "does (g / b, −g·((a / b) / b)), so a subnormal divisor gives a finite gradient "
+              "where 1/b would overflow.")),
     Op("neg", 1, lambda xs, k: -xs[0], lambda g, xs, out, k: (-g,),
-       "d(−a)/da = −1", ("−1",), "-{0}", ("-{0}", ("-1.0",)), (_ANY,), "-{0}"),
-    Op("**k", 1, lambda xs, k: _pow_forward(xs[0], k, op_text("**k", k)), _pow_k_backward,
+       "d(−a)/da = −1", ("−1",), "-{0}", ("-{0}", ("-1.0",)), (_ANY,), "-{0}",
+       edges=("Exact; -(0.0) is -0.0.")),
+    Op("**k", 1, lambda xs, k: _pow_forward(xs[0], k, op_text("**k", k), _scalar_pow),
+       _pow_k_backward,
        "d(a^k)/da = k·a^(k−1)", ("{k}·{0}^({k} − 1)",), "{0}**{k}", None, ((0.5, 2.0),),
        "{0} ** {k}", safe=(((lambda a: 1 + a.sigmoid()), "1 + sigmoid({})"),),
-       params=(2.0, 3.0, 0.5, -1.5), parse=_float),
-    Op("**", 2, lambda xs, k: _pow_forward(xs[0], xs[1], "**"), _pow_backward,
+       params=(2.0, 3.0, 0.5, -1.5), parse=_float,
+       edges=("Computed as PyTorch's kernel does: a·a for 2, a·a·a for 3, sqrt for 0.5 (so "
+              "(−0.0) ** 0.5 is −0.0 and (−inf) ** 0.5 is nan), 1/sqrt for −0.5, 1/a for −1, "
+              "1/(a·a) for −2, C's pow otherwise. Refused: 0 to a negative power "
+              "(ZeroDivisionError), a negative base to a fractional power (ValueError), a "
+              "finite result that overflows (OverflowError); PyTorch gives inf or nan. The "
+              "slope of a ** 0 is a selected 0, even times an infinite gradient; the slope at a "
+              "= 0 for 0 < k < 1 is inf.")),
+    Op("**", 2, lambda xs, k: _pow_forward(xs[0], xs[1], "**", _c_pow), _pow_backward,
        "d(a^b)/da = b·a^(b−1), d(a^b)/db = a^b·ln a", ("{1}·{0}^({1} − 1)", "{out}·ln {0}"),
        "{0} ** {1}", None, ((0.5, 2.0), _ANY), "{0} ** {1}",
        safe=(((lambda a: 1 + a.sigmoid()), "1 + sigmoid({})"),
-             ((lambda b: b.tanh()), "tanh({})"))),
+             ((lambda b: b.tanh()), "tanh({})")),
+       edges=("As C's pow, with the refusals of a ** k. d/da is a selected 0 where b = 0; d/db "
+              "is 0 where a = 0 and b ≥ 0 (a zero PyTorch multiplies by, so an infinite "
+              "gradient gives nan), a^b·ln a otherwise (nan for a negative base).")),
     Op("tanh", 1, lambda xs, k: math.tanh(xs[0]),
        lambda g, xs, out, k: (g * (1.0 - out * out),),
        "d tanh(z)/dz = 1 − tanh(z)²", ("1 − {out}²",), "tanh({0})",
-       ("tanh({0})", ("1.0 - {out} * {out}",)), (_ANY,), "torch.tanh({0})", method="tanh"),
+       ("tanh({0})", ("1.0 - {out} * {out}",)), (_ANY,), "torch.tanh({0})", method="tanh",
+       edges=("Finite everywhere: tanh(±inf) = ±1 with slope 0; tanh(nan) is nan.")),
     Op("sigmoid", 1, lambda xs, k: sigmoid(xs[0]),
        lambda g, xs, out, k: (g * (1.0 - out) * out,),
        "dσ(z)/dz = σ(z)·(1 − σ(z))", ("{out}·(1 − {out})",), "sigmoid({0})",
        ("sigmoid({0})", ("(1.0 - {out}) * {out}",)), (_ANY,), "torch.sigmoid({0})",
-       method="sigmoid"),
+       method="sigmoid",
+       edges=("1/(1 + e^−z) as PyTorch: 0.0 below z ≈ −709.78 (where e^−z overflows), 1.0 far "
+              "above; slope σ(1 − σ), 0 at both ends.")),
     Op("relu", 1, lambda xs, k: 0.0 if xs[0] < 0.0 else xs[0], _relu_backward,
        "d relu(z)/dz = 1 for z > 0, else 0", ("1 if {0} > 0 else 0",), "relu({0})",
        ("0.0 if {0} < 0.0 else {0}", ("1.0 if {0} > 0.0 or {0} != {0} else None",)), (_ANY,),
        "torch.relu({0})", kinks=(0.0,),
-       method="relu"),
+       method="relu",
+       edges=("The slope is a selected 0 for z ≤ 0 (the kink included, as micrograd and "
+              "PyTorch), so a dead unit passes back 0 even times an infinite gradient; "
+              "relu(nan) is nan and passes the gradient on (PyTorch tests z ≤ 0).")),
     Op("exp", 1, _exp_forward, lambda g, xs, out, k: (g * out,),
        "d e^z/dz = e^z", ("{out}",), "exp({0})", ("exp({0})", ("{out}",)), ((-2.0, 2.0),),
-       "torch.exp({0})", safe=(((lambda a: a.tanh()), "tanh({})"),), method="exp"),
-    Op("log", 1, _log_forward, lambda g, xs, out, k: (g / xs[0],),
+       "torch.exp({0})", safe=(((lambda a: a.tanh()), "tanh({})"),), method="exp",
+       edges=("Refused with OverflowError above z ≈ 709.78 (PyTorch gives inf): an overflowing "
+              "exp is almost always a scaling bug. exp(inf) is inf, exp(−inf) is 0.")),
+    Op("log", 1, _log_forward, lambda g, xs, out, k: (_div(g, xs[0]),),
        "d ln(z)/dz = 1/z", ("1/{0}",), "log({0})", None,
-       ((0.2, 4.0),), "torch.log({0})", safe=(_POSITIVE,), method="log"),
+       ((0.2, 4.0),), "torch.log({0})", safe=(_POSITIVE,), method="log",
+       edges=("Refused with ValueError for z ≤ 0 (PyTorch gives −inf or nan). The backward pass "
+              "is g / z, so a subnormal z gives a finite gradient where 1/z would overflow.")),
     Op("abs", 1, lambda xs, k: abs(xs[0]), _abs_backward,
        "d|z|/dz = sign(z) (0 at z = 0)", ("sign({0})",), "abs({0})", None, (_ANY,),
-       "torch.abs({0})", kinks=(0.0,), method="abs"),
-    Op("sqrt", 1, _sqrt_forward, lambda g, xs, out, k: (g / (2.0 * out),),
+       "torch.abs({0})", kinks=(0.0,), method="abs",
+       edges=("The slope at 0 is 0 (sign(0) = 0, a zero that multiplies, as PyTorch), and at "
+              "nan it is 0 too.")),
+    Op("sqrt", 1, _sqrt_forward, lambda g, xs, out, k: (_div(g, 2.0 * out),),
        "d √z/dz = 1/(2√z)", ("1/(2·{out})",), "sqrt({0})", None, ((0.2, 4.0),),
-       "torch.sqrt({0})", safe=(_POSITIVE,), method="sqrt"),
+       "torch.sqrt({0})", safe=(_POSITIVE,), method="sqrt",
+       edges=("Refused with ValueError for z < 0 (PyTorch gives nan); sqrt(−0.0) is −0.0. The "
+              "backward pass is g / (2·sqrt z): ±inf at 0, as PyTorch.")),
     Op("leaky_relu", 1, lambda xs, k: xs[0] if xs[0] > 0.0 else xs[0] * k, _leaky_backward,
        "d leaky_relu(z)/dz = 1 for z > 0, else the slope", ("1 if {0} > 0 else {k}",),
        "leaky_relu({0}, {k})", None, (_ANY,),
        "torch.nn.functional.leaky_relu({0}, {k})", kinks=(0.0,), params=(0.01, 0.2),
-       method="leaky_relu", parse=_float),
+       method="leaky_relu", parse=_float,
+       edges=("z for z > 0, else slope·z; the slope at 0 (and at nan) is the negative side's, "
+              "as PyTorch.")),
     Op("softplus", 1, _softplus_forward, _softplus_backward,
        "d softplus(z)/dz = σ(z) (1 above z = 20, where softplus(z) = z)", ("σ({0})",),
        "softplus({0})", None, (_ANY,), "torch.nn.functional.softplus({0})",
-       method="softplus"),
+       method="softplus",
+       edges=("log(1 + e^z) below z = 20 and z itself above, as PyTorch's threshold 20; finite "
+              "for any z (softplus(−800) is 0, softplus(800) is 800).")),
     Op("bce", 2, _bce_forward, _bce_backward,
        "dL/dp = (p − t)/(p(1 − p)), dL/dt = −ln(p/(1 − p))",
        ("({0} − {1})/({0}(1 − {0}))", "−ln({0}/(1 − {0}))"), "bce({0}, {1})", None,
        ((0.1, 0.9), (0.0, 1.0)), "torch.nn.functional.binary_cross_entropy({0}, {1})",
-       safe=(_UNIT, _UNIT)),
+       safe=(_UNIT, _UNIT),
+       edges=("PyTorch's BCELoss: each log is clamped at −100, so p = 0 or 1 gives a large "
+              "finite loss; the slope (p − t)/max(p(1 − p), 1e−12) (the 1e−12 a C float, as "
+              "PyTorch); the target's slope −ln(p/(1 − p)) is ±inf at p = 1 or 0. A p or t "
+              "outside [0, 1] is refused with ValueError (PyTorch raises too).")),
     Op("bce_logits", 2, _bce_logits_forward, _bce_logits_backward,
        "dL/dz = σ(z) − t, dL/dt = −z", ("σ({0}) − {1}", "−{0}"), "bce_logits({0}, {1})",
        None, (_ANY, (0.0, 1.0)),
        "torch.nn.functional.binary_cross_entropy_with_logits({0}, {1})",
-       safe=(None, _UNIT)),
+       safe=(None, _UNIT),
+       edges=("PyTorch's form (1 − t)·z − log σ(z), which never overflows; slopes σ(z) − t and "
+              "−z. A t outside [0, 1] is refused with ValueError.")),
     Op("Σw·x+b", 0, _weighted_sum_forward,
        lambda g, xs, out, k: _weighted_sum_backward(g, xs, k),
        "d(b + Σ wᵢxᵢ)/dwᵢ = xᵢ, d/dxᵢ = wᵢ, d/db = 1", ("xᵢ", "wᵢ", "1"), "Σw·x+b", None,
-       (_ANY,), ""),
+       (_ANY,), "",
+       edges=("The same floats as micrograd's chain of * and + (b first, then each w·x left to "
+              "right); IEEE throughout.")),
     Op("cross_entropy", 0, _cross_entropy_forward, _cross_entropy_backward,
        "dL/dzᵢ = softmax(z)ᵢ − [i = y]", ("softmax(z)ᵢ − [i = {k}]",),
        "cross_entropy({0}, y={k})", None, (_ANY,),
-       "torch.nn.functional.cross_entropy({0}, {k})", parse=_class_index),
+       "torch.nn.functional.cross_entropy({0}, {k})", parse=_class_index,
+       edges=("log Σ e^z − z_y with the largest logit taken out first, so logits near ±1000 do "
+              "not overflow; slopes softmax(z) − onehot(y). A class index out of range is "
+              "refused with IndexError.")),
 ]}
 
 WEIGHTED_SUM = OPS["Σw·x+b"]

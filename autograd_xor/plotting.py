@@ -15,15 +15,13 @@ written atomically.
 """
 
 import io
-import os
 
-from ._io import write_output
+from ._checks import check_whole_number
 from .engine import no_grad
+from .files import FORMATS, format_of, write_output
 
-__all__ = ["MissingExtraError", "decision_grid", "training_figure", "plot_training",
-           "check_plot_path", "write_network", "check_graph_path", "FORMATS", "GRAPH_FORMATS"]
-
-FORMATS = ("png", "svg", "pdf")
+__all__ = ["MissingExtraError", "decision_grid", "training_figure", "training_image",
+           "plot_training", "check_plot_path", "write_network", "check_graph_path"]
 
 
 class MissingExtraError(ImportError):
@@ -53,9 +51,7 @@ def decision_grid(model, n=61, lo=-0.5, hi=1.5):
         >>> decision_grid(net, n=2, lo=0.0, hi=1.0)[2]
         [[0.0, 1.0], [10.0, 11.0]]
     """
-    if isinstance(n, bool) or not isinstance(n, int) or n < 2:
-        raise ValueError(f"decision_grid: n (points per side) must be an int of at least 2, "
-                         f"got {n!r}")
+    check_whole_number(n, "decision_grid: n (points per side)", minimum=2)
     if not lo < hi:
         raise ValueError(f"decision_grid: needs lo < hi, got lo={lo!r}, hi={hi!r}")
     step = (hi - lo) / (n - 1)
@@ -110,14 +106,20 @@ def training_figure(result, title=None):
     return fig
 
 
-def _format(path):
-    if str(path) == "-":
-        return "png"
-    ext = os.path.splitext(os.fspath(path))[1].lower().lstrip(".")
-    if ext not in FORMATS:
-        raise ValueError(f"cannot tell the image format of {os.fspath(path)!r}; end the "
-                         f"file name with one of " + ", ".join("." + f for f in FORMATS))
-    return ext
+def training_image(result, format="png", title=None):
+    """`training_figure(result)` as the bytes of a .png, .svg or .pdf file, with no dates or
+    versions in it, so the same run gives the same bytes.
+
+        >>> from autograd_xor.xor import train_xor
+        >>> training_image(train_xor(seed=0, epochs=50), "pdf")[:4]
+        b'%PDF'
+    """
+    fig = training_figure(result, title)
+    buf = io.BytesIO()
+    no_stamp = {"png": {"Software": None}, "svg": {"Date": None, "Creator": None},
+                "pdf": {"CreationDate": None, "Creator": None, "Producer": None}}[format]
+    fig.savefig(buf, format=format, dpi=120, metadata=no_stamp)
+    return buf.getvalue()
 
 
 def plot_training(result, path, title=None):
@@ -131,14 +133,8 @@ def plot_training(result, path, title=None):
         >>> open(path, "rb").read(4)[1:]            # a PNG file starts with \\x89PNG
         b'PNG'
     """
-    fmt = _format(path)
-    fig = training_figure(result, title)
-    buf = io.BytesIO()
-    # no dates or versions in the file, so the same run gives the same bytes
-    no_stamp = {"png": {"Software": None}, "svg": {"Date": None, "Creator": None},
-                "pdf": {"CreationDate": None, "Creator": None, "Producer": None}}[fmt]
-    fig.savefig(buf, format=fmt, dpi=120, metadata=no_stamp)
-    write_output(path, buf.getvalue())
+    fmt = format_of(path, "plot")
+    write_output(path, training_image(result, fmt, title), fmt)
 
 
 def check_plot_path(path):
@@ -150,22 +146,11 @@ def check_plot_path(path):
         ...
         ValueError: cannot tell the image format of 'xor.jpg'; end the file name with one of .png, .svg, .pdf
     """
-    _format(path)
+    format_of(path, "plot")
     _matplotlib()
 
 
 # --- the network figure: the trained weights drawn by autograd_xor.render ----------------
-
-GRAPH_FORMATS = ("svg", "png", "dot")
-
-
-def _graph_format(path):
-    ext = "svg" if str(path) == "-" else os.path.splitext(os.fspath(path))[1].lower()[1:]
-    if ext not in GRAPH_FORMATS:
-        raise ValueError(f"cannot tell the drawing format of {os.fspath(path)!r}; end the file "
-                         f"name with one of " + ", ".join("." + f for f in GRAPH_FORMATS))
-    return ext
-
 
 def check_graph_path(path):
     """Raise now, before any training, if `write_network` could not write `path`: an unknown
@@ -181,8 +166,8 @@ def check_graph_path(path):
     import shutil
 
     from .render import INSTALL_GRAPHVIZ, DotNotFoundError
-    fmt = _graph_format(path)
-    if fmt == "dot":
+    fmt = format_of(path, "graph")
+    if FORMATS[fmt].kinds["graph"] is None:         # DOT text: plain Python
         return
     try:
         import graphviz  # noqa: F401
@@ -197,8 +182,8 @@ def check_graph_path(path):
 
 def write_network(model, path):
     """Write the network figure of `model` (`autograd_xor.render.draw_network`: inputs,
-    neurons, every weight on its edge, coloured by its sign, width by its size) to `path` as .svg, .png or .dot ('-': SVG on standard
-    output), atomically.
+    neurons, every weight on its edge, coloured by its sign, width by its size) to `path` as
+    .svg, .png or .dot/.gv ('-': SVG on standard output), atomically.
 
         >>> import os, tempfile
         >>> from autograd_xor import MLP
@@ -208,12 +193,12 @@ def write_network(model, path):
         2
     """
     from .render import draw_network, network_to_dot, render
-    fmt = _graph_format(path)
+    fmt = format_of(path, "graph")
     # the weights as trained, coloured by sign; the last step's gradients would only distract
     if fmt == "dot":
-        data = network_to_dot(model, show_labels=False, weight_colours=True).encode("utf-8")
+        data = network_to_dot(model, show_labels=False, weight_colours=True)
     else:
         check_graph_path(path)
         drawing = draw_network(model, show_labels=False, weight_colours=True, format=fmt)
         data = render(drawing, format=fmt)
-    write_output(path, data)
+    write_output(path, data, fmt)

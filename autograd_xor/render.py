@@ -42,6 +42,7 @@ import shutil
 from collections.abc import Mapping
 
 from .engine import Value, topological_order
+from .files import formats_for
 
 __all__ = ["draw_dot", "to_dot", "draw_network", "network_to_dot", "render",
            "DotNotFoundError", "INSTALL_GRAPHVIZ", "HIGHLIGHT", "INCREASE", "DECREASE"]
@@ -52,7 +53,6 @@ HIGHLIGHT = "#ffcc80"        # the fill of highlighted nodes (orange)
 INCREASE = "#2e7d32"         # green: the update raises the weight (-grad > 0)
 DECREASE = "#c62828"         # red: the update lowers the weight (-grad < 0)
 UNCHANGED = "#9e9e9e"        # grey: a zero gradient
-FORMATS = ("svg", "png", "dot")
 
 
 class DotNotFoundError(RuntimeError):
@@ -422,8 +422,8 @@ def render(graph, format="svg"):
         >>> render(a * a, "dot")[:9]
         b'digraph {'
     """
-    if format not in FORMATS:
-        raise ValueError(f"format must be one of {FORMATS}, got {format!r}")
+    if format not in formats_for("graph"):
+        raise ValueError(f"format must be one of {formats_for('graph')}, got {format!r}")
     if isinstance(graph, Value) or not hasattr(graph, "source"):
         if format == "dot":
             text = to_dot(graph) if isinstance(graph, Value) else network_to_dot(graph)

@@ -13,10 +13,21 @@ from .losses import binary_cross_entropy
 from .nn import MLP
 from .optim import SGD
 
-__all__ = ["XOR_INPUTS", "XOR_TARGETS", "XORResult", "make_xor_model", "train_xor"]
+__all__ = ["XOR_INPUTS", "XOR_TARGETS", "learned_xor", "XORResult", "make_xor_model",
+           "train_xor"]
 
 XOR_INPUTS = [[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]]
 XOR_TARGETS = [0.0, 1.0, 1.0, 0.0]
+
+
+def learned_xor(outputs):
+    """Whether the outputs for `XOR_INPUTS` are each within 0.5 of their target, so that
+    rounding them gives XOR.
+
+        >>> learned_xor([0.1, 0.9, 0.8, 0.3]), learned_xor([0.1, 0.9, 0.8, 0.5])
+        (True, False)
+    """
+    return all(abs(p - t) < 0.5 for p, t in zip(outputs, XOR_TARGETS))
 
 
 @dataclass
@@ -39,7 +50,7 @@ class XORResult:
     @property
     def learned(self):
         """Every output within 0.5 of its target: rounding gives XOR."""
-        return all(abs(p - t) < 0.5 for p, t in zip(self.predictions, XOR_TARGETS))
+        return learned_xor(self.predictions)
 
 
 def make_xor_model(hidden=4, seed=0):

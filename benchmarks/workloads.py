@@ -18,6 +18,7 @@ import math
 import random
 
 import autograd_xor as ax
+from autograd_xor.xor import XOR_INPUTS as XOR_X, XOR_TARGETS as XOR_Y
 
 DEMO_SEED = 1337          # micrograd's demo notebook seeds `random` with 1337
 
@@ -198,9 +199,7 @@ def w1_torch_batched():
 
 # --- W3 / W4: the seed's XOR network ----------------------------------------------------
 
-XOR_X = [[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]]
-XOR_Y = [0.0, 1.0, 1.0, 0.0]
-XOR_SEED = 0
+XOR_SEED = 0                # the truth table XOR_X, XOR_Y is autograd_xor.xor's
 
 
 def _micrograd_ops():

@@ -15,7 +15,6 @@ test suite collects it for doctests), so MkDocs is imported only inside the hook
     ['figures/first-graph-local.svg', 'figures/first-graph.svg']
 """
 
-import io
 import re
 import shutil
 
@@ -79,9 +78,9 @@ def _first_graph_local_svg():
 
 @figure("figures/gf-backward-step.svg")
 def _gf_step_svg():
-    from autograd_xor import examples
+    from autograd_xor import walkthroughs
     from autograd_xor.stepping import backward_steps
-    steps = list(backward_steps(examples.get("gf").graph()))
+    steps = list(backward_steps(walkthroughs.get("gf").graph()))
     return _svg(steps[5].draw())             # step 6: z_f hands its gradient on
 
 
@@ -92,11 +91,8 @@ def _training_run():
 
 @figure("figures/xor-training.svg")
 def _xor_training_svg():
-    from autograd_xor.plotting import training_figure
-    buf = io.BytesIO()
-    training_figure(_training_run()).savefig(buf, format="svg",
-                                             metadata={"Date": None, "Creator": None})
-    return buf.getvalue()
+    from autograd_xor.plotting import training_image
+    return training_image(_training_run(), "svg")
 
 
 @figure("figures/xor-network.svg")
@@ -112,34 +108,32 @@ _WALKTHROUGH = re.compile(r"^<!-- walkthrough ([\w-]+)( tables)? -->$", re.MULTI
 
 def walkthrough_markdown(name, figures=True):
     """The generated part of a worked example's page: the book-like text `render()` prints,
-    and (unless `figures` is false) its two figures, `walkthroughs/NAME-graph.svg` and
-    `walkthroughs/NAME-network.svg`."""
-    from autograd_xor import examples
-    ex = examples.get(name)
+    and (unless `figures` is false) its figures, `walkthroughs/NAME-graph.svg` and, when it
+    has a network, `walkthroughs/NAME-network.svg`."""
+    from autograd_xor import walkthroughs
+    ex = walkthroughs.get(name)
     text = ex.render(ex.run())
     parts = ["```text", text.rstrip("\n"), "```", ""]
     if not figures:
         return "\n".join(parts)
-    parts += [f"![The computation graph of {name} after one backward pass]({name}-graph.svg)"]
-    if ex.network() is not None:
-        parts += ["", f"![The network of {name}, edges coloured by the sign of -grad]"
-                      f"({name}-network.svg)"]
-    return "\n".join(parts) + "\n"
+    for kind in ex.figures():
+        parts += [f"![{walkthroughs.FIGURES[kind][1]}]({name}-{kind}.svg)", ""]
+    return "\n".join(parts)
 
 
 def _example_names():
     try:
-        from autograd_xor import examples
+        from autograd_xor import walkthroughs
     except ImportError:
         return []
-    return examples.names()
+    return walkthroughs.names()
 
 
 def walkthrough_page(name):
     """The page of a worked example that has no hand-written page in docs/walkthroughs/."""
-    from autograd_xor import examples
-    ex = examples.get(name)
-    return (f"# {ex.title[:1].upper() + ex.title[1:]}\n\n"
+    from autograd_xor import walkthroughs
+    ex = walkthroughs.get(name)
+    return (f"# {ex.title[:1].upper() + ex.title[1:]}\n\n{ex.intro}\n\n"
             f"The worked example of the seed document `{ex.seed}`, reproduced by the engine. "
             f"Every number below comes from a forward pass and `backward()`; the table puts "
             f"the engine's full-precision value, that value rounded as the book rounds it, "
@@ -150,21 +144,13 @@ def walkthrough_page(name):
 
 
 def _walkthrough_figures():
-    """{uri: bytes} for every worked example that exists."""
-    from autograd_xor import examples
+    """{uri: bytes} for every figure of every worked example."""
+    from autograd_xor import walkthroughs
     out = {}
     for name in _example_names():
-        ex = examples.get(name)
-        out[f"walkthroughs/{name}-graph.svg"] = _svg_of(ex.graph())
-        net = ex.network()
-        if net is not None:
-            out[f"walkthroughs/{name}-network.svg"] = _svg_of(net)
+        for kind, drawn in walkthroughs.get(name).figures().items():
+            out[f"walkthroughs/{name}-{kind}.svg"] = _svg(drawn)
     return out
-
-
-def _svg_of(thing):
-    from autograd_xor.render import render
-    return render(thing, format="svg")
 
 
 # --- the benchmark table ------------------------------------------------------------------

@@ -1,16 +1,23 @@
-"""Write the four tour notebooks (01-04) from the cells below, without outputs.
+"""Write every notebook in this folder, without outputs.
 
     .venv/bin/python notebooks/build_notebooks.py
 
-The notebooks are stored as this script writes them (no outputs); the test suite executes
-every notebook in this folder from a clean kernel (tests/test_notebooks.py). Edit the cells
-here, not in the .ipynb files, and run the script again.
+The four tour notebooks (01-04) come from the cells below; one notebook per walkthrough,
+`walkthrough_<name>.ipynb`, comes from its `autograd_xor.walkthroughs` object (title, intro,
+figures and its own cells: what the CLI and the docs read too). Edit the cells there or
+here, not in the .ipynb files, and run the script again. A cell's id is derived from the
+notebook's name and the cell's place, so an unchanged notebook is rebuilt byte for byte.
+The test suite checks that the stored files are what this script writes and executes every
+notebook from a clean kernel (tests/test_notebooks.py).
 """
 
+import hashlib
 import os
 
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+from autograd_xor.walkthroughs import FIGURES, WALKTHROUGHS
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -149,7 +156,7 @@ engine do it, node by node.
 """),
     code("""
 import autograd_xor as ag
-from autograd_xor.examples import get
+from autograd_xor.walkthroughs import get
 from autograd_xor.stepping import backward_steps, forward_steps
 
 gf = get("gf")
@@ -248,51 +255,31 @@ A 2-4-1 network (tanh hidden layer, sigmoid output) trained with full-batch grad
 on mean binary cross-entropy: `autograd_xor.xor.train_xor`, the job `autograd-xor train` runs.
 """),
     code("""
-import matplotlib.pyplot as plt
-
 import autograd_xor as ag
-from autograd_xor import no_grad
 from autograd_xor.xor import XOR_INPUTS, XOR_TARGETS, train_xor
 
 result = train_xor(hidden=4, epochs=1000, lr=0.5, seed=0)
 assert result.learned
 [(x, t, round(p, 3)) for x, t, p in zip(XOR_INPUTS, XOR_TARGETS, result.predictions)]
 """),
-    md("## The loss curve"),
-    code("""
-fig, ax = plt.subplots(figsize=(5, 3))
-ax.plot(range(1, len(result.losses) + 1), result.losses)
-ax.set_xlabel("epoch")
-ax.set_ylabel("mean binary cross-entropy")
-ax.set_yscale("log")
-ax.set_title("training loss")
-plt.show()
-assert result.losses[-1] < result.losses[0] / 10
-"""),
     md("""
-## The learned decision boundary
+## The loss curve and the learned decision boundary
 
-The network's output over the plane (evaluated without recording graphs); the black line is
-where it crosses 0.5. The four XOR points sit on the right sides of it.
+`autograd_xor.plotting` draws the picture `autograd-xor train --plot` writes: the loss before
+each update (left) and the network's output over the plane, evaluated without recording
+graphs (right). The black line is where the output crosses 0.5; the four XOR points sit on
+the right sides of it.
 """),
     code("""
-n = 41
-grid_axis = [-0.25 + 1.5 * i / (n - 1) for i in range(n)]
-with no_grad():
-    grid = [[result.model([x1, x2]).data for x1 in grid_axis] for x2 in grid_axis]
+from IPython.display import SVG
+from autograd_xor.plotting import decision_grid, training_image
 
-fig, ax = plt.subplots(figsize=(4.5, 4))
-filled = ax.contourf(grid_axis, grid_axis, grid, levels=20, cmap="RdBu_r", vmin=0, vmax=1)
-ax.contour(grid_axis, grid_axis, grid, levels=[0.5], colors="k")
-for (x1, x2), t in zip(XOR_INPUTS, XOR_TARGETS):
-    ax.scatter([x1], [x2], s=120, c="white" if t == 0 else "black", edgecolors="k")
-ax.set_xlabel("x1"); ax.set_ylabel("x2"); ax.set_title("output of the trained network")
-fig.colorbar(filled)
-plt.show()
-
-corner = {(0.0, 0.0): grid[10][10], (1.0, 1.0): grid[30][30],
-          (0.0, 1.0): grid[30][10], (1.0, 0.0): grid[10][30]}
-assert all((corner[tuple(x)] > 0.5) == (t == 1.0) for x, t in zip(XOR_INPUTS, XOR_TARGETS))
+SVG(training_image(result, "svg"))
+"""),
+    code("""
+assert result.losses[-1] < result.losses[0] / 10
+_, _, corners = decision_grid(result.model, n=2, lo=0.0, hi=1.0)   # rows: x2 = 0, then 1
+assert [[round(out) for out in row] for row in corners] == [[0, 1], [1, 0]]
 """),
     md("""
 ## The trained network
@@ -361,7 +348,7 @@ seed's formula drops the factor `x` (and the `2/m` of its own cost). The engine,
 differences and the seed's formula at `W = 0.3`:
 """),
     code("""
-from autograd_xor.examples.sigmoid import X, Y, cost, seed_gradient
+from autograd_xor.walkthroughs.sigmoid import X, Y, cost, seed_gradient
 
 w = 0.3
 W = Value(w, label="W")
@@ -431,30 +418,65 @@ ag.draw_dot(root)
 ]
 
 
+def walkthrough_cells(ex):
+    """The cells of a walkthrough's notebook: its title and intro, the book-like table, its
+    figures, then the walkthrough's own cells."""
+    figures = list(ex.figures())                 # "graph", and "network" if it has one
+    draws = [FIGURES[figure][0] for figure in figures]
+    cells = [
+        md(f"# Walkthrough `{ex.name}`: {ex.title}\n\nSeed document `{ex.seed}`.\n\n"
+           f"{ex.intro}\n\nThe same walkthrough from a shell: `autograd-xor walkthrough "
+           f"{ex.name}` (add `--json` for every figure)."),
+        code(f"""
+from autograd_xor import {", ".join(draws)}
+from autograd_xor.walkthroughs import get
+
+ex = get({ex.name!r})
+result = ex.run()
+print(ex.render(result))
+"""),
+    ]
+    for figure in figures:
+        draw, caption = FIGURES[figure]
+        cells += [md(caption), code(f"{draw}(ex.{figure}())")]
+    return cells + [md(text) if kind == "markdown" else code(text) for kind, text in ex.cells]
+
+
 NOTEBOOKS = {
     "01_engine_tour.ipynb": ENGINE_TOUR,
     "02_gf_walkthrough_stepped.ipynb": GF_WALKTHROUGH,
     "03_xor_training.ipynb": XOR_TRAINING,
     "04_gradient_checking.ipynb": GRADIENT_CHECKING,
 }
+NOTEBOOKS.update({f"walkthrough_{name.replace('-', '_')}.ipynb": walkthrough_cells(ex)
+                  for name, ex in WALKTHROUGHS.items()})
 
 
 def build(name, cells):
+    """The notebook `name` with `cells`; each cell's id is a hash of the name and its place."""
     nb = new_notebook(cells=cells)
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
                                  "language": "python"}
     nb.metadata["language_info"] = {"name": "python"}
-    for i, cell in enumerate(nb.cells):          # stable ids: the files do not churn
-        cell["id"] = f"{name[:2]}-{i:02d}"
+    for i, cell in enumerate(nb.cells):
+        cell["id"] = hashlib.sha256(f"{name}/{i}".encode()).hexdigest()[:8]
     return nb
 
 
-def main():
+def write(folder=HERE):
+    """Write every notebook into `folder`; returns their paths."""
+    paths = []
     for name, cells in NOTEBOOKS.items():
         nb = build(name, cells)
         nbformat.validate(nb)
-        nbformat.write(nb, os.path.join(HERE, name))
-        print(f"wrote notebooks/{name} ({len(cells)} cells)")
+        paths.append(os.path.join(folder, name))
+        nbformat.write(nb, paths[-1])
+    return paths
+
+
+def main():
+    for path in write():
+        print(f"wrote notebooks/{os.path.basename(path)}")
 
 
 if __name__ == "__main__":

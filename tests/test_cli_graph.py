@@ -8,7 +8,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from autograd_xor.examples import get, names
+from autograd_xor.walkthroughs import get, names
 from autograd_xor.render import INCREASE, DECREASE, network_to_dot, to_dot
 
 from test_render import svg_texts

@@ -136,15 +136,15 @@ def test_random_graphs_replay_bit_for_bit(f, pts):
 
 def _examples():
     try:
-        from autograd_xor.examples import EXAMPLES
+        from autograd_xor.walkthroughs import WALKTHROUGHS
     except ImportError:
         return []
-    return sorted(EXAMPLES)
+    return sorted(WALKTHROUGHS)
 
 
 @pytest.mark.parametrize("name", _examples())
 def test_every_walkthrough_graph_replays(name):
-    from autograd_xor.examples import get
+    from autograd_xor.walkthroughs import get
     from autograd_xor.engine import topological_order
     root = get(name).graph()                    # after one eager backward()
     leaves = [v for v in topological_order(root) if not v._prev]

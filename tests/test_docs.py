@@ -32,8 +32,8 @@ hooks = _hooks()
 
 
 def _example_names():
-    from autograd_xor import examples
-    return examples.names()
+    from autograd_xor import walkthroughs
+    return walkthroughs.names()
 
 
 @pytest.mark.parametrize("name", autograd_xor.__all__)
@@ -45,7 +45,7 @@ def test_every_public_name_has_a_docstring_with_an_example(name):
 
 def _module_names():
     """(module, name) for each class and function in the `__all__` of every public module
-    of the package (the worked examples' own modules are reached through `examples`)."""
+    of the package (the walkthroughs' own modules are reached through `walkthroughs`)."""
     import importlib
     import inspect
     import pkgutil
@@ -114,8 +114,8 @@ def test_every_page_is_in_the_navigation_and_every_nav_entry_exists():
 
 def test_every_worked_example_gets_a_page_with_its_tables():
     for name in _example_names():
-        from autograd_xor import examples
-        ex = examples.get(name)
+        from autograd_xor import walkthroughs
+        ex = walkthroughs.get(name)
         page = (DOCS / "walkthroughs" / f"{name}.md")
         markdown = page.read_text(encoding="utf-8") if page.exists() else \
             hooks.walkthrough_page(name)
@@ -128,9 +128,9 @@ def test_every_worked_example_gets_a_page_with_its_tables():
 def _figure_uris():
     uris = set(hooks.FIGURES)
     for name in _example_names():
-        from autograd_xor import examples
+        from autograd_xor import walkthroughs
         uris.add(f"walkthroughs/{name}-graph.svg")
-        if examples.get(name).network() is not None:
+        if walkthroughs.get(name).network() is not None:
             uris.add(f"walkthroughs/{name}-network.svg")
     return uris
 

@@ -12,11 +12,11 @@ import subprocess
 import pytest
 
 import autograd_xor
-import autograd_xor.examples
+import autograd_xor.walkthroughs
 from autograd_xor import MLP, Value, explore, topological_order
-from autograd_xor.examples import get
+from autograd_xor.walkthroughs import get
 from autograd_xor.explorer import (MAX_NODES, Explorer, GraphTooLargeError, _fmt,
-                                   explore_model, explore_walkthrough, node_ids)
+                                   explore_model, node_ids)
 from autograd_xor.xor import XOR_INPUTS, XOR_TARGETS, make_xor_model
 
 needs_dot = pytest.mark.needs_dot
@@ -51,7 +51,7 @@ def test_the_events_are_two_per_node_in_the_steppers_order():
     assert list(ex.values().values()) == [v.data for v in order]
 
 
-@pytest.mark.parametrize("name", autograd_xor.examples.names())
+@pytest.mark.parametrize("name", autograd_xor.walkthroughs.names())
 def test_gradients_are_those_of_backward_exactly(name):
     root = get(name).graph()
     ex = explore(root)
@@ -218,17 +218,10 @@ def _umask():
     return mask
 
 
-def test_the_walkthrough_explorer_is_titled_by_subject():
-    ex = explore_walkthrough("gf")
-    assert "five-weight" in ex.title and ".txt" not in ex.title
-    with pytest.raises(KeyError, match="choose one of"):
-        explore_walkthrough("nope")
-
-
 def test_a_model_on_one_input_with_and_without_its_loss(tmp_path):
-    from autograd_xor.cli import main
+    from autograd_xor.xor import train_xor
     path = tmp_path / "m.json"
-    assert main(["train", "--epochs", "5", "--save", str(path), "--json"]) in (0, 1)
+    train_xor(epochs=5).model.save(path)
     ex = explore_model(str(path), [0, 1])
     assert ex.node_ids[-1] == "y" and "x1" in ex.node_ids and "z1.1" in ex.node_ids
     y = ex.values()["y"]
@@ -329,3 +322,4 @@ def test_without_graphviz_the_page_says_how_to_install_it(monkeypatch, tmp_path)
     with pytest.raises(DotNotFoundError):
         ex.save(tmp_path / "gf.html")
     assert list(tmp_path.iterdir()) == []              # nothing written
+

@@ -19,7 +19,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from autograd_xor import Value, binary_cross_entropy, explore, topological_order
-from autograd_xor.examples import get
+from autograd_xor.walkthroughs import get
 from autograd_xor.testing import expressions, points
 from autograd_xor.xor import XOR_INPUTS, XOR_TARGETS, make_xor_model, train_xor
 

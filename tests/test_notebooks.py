@@ -73,15 +73,39 @@ def test_there_are_the_four_tour_notebooks():
             "04_gradient_checking.ipynb"} <= names
 
 
-def test_tour_notebooks_match_their_script():
-    """notebooks/build_notebooks.py writes 01-04: the stored files are what it writes."""
+def build_script():
+    """notebooks/build_notebooks.py, loaded as a module."""
     spec = importlib.util.spec_from_file_location(
         "build_notebooks", os.path.join(ROOT, "notebooks", "build_notebooks.py"))
     script = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(script)
+    return script
+
+
+def test_tour_notebooks_match_their_script():
+    """notebooks/build_notebooks.py writes every notebook: the stored files are what it
+    writes."""
+    script = build_script()
     for name, cells in script.NOTEBOOKS.items():
         stored = nbformat.read(os.path.join(ROOT, "notebooks", name), as_version=4)
         assert stored == script.build(name, cells), f"run notebooks/build_notebooks.py ({name})"
+
+
+def test_rebuilding_gives_the_stored_bytes(tmp_path):
+    """Cell ids come from the notebook's name and the cell's place: building twice gives the
+    same bytes, and those of the stored files."""
+    script = build_script()
+    first, second = tmp_path / "first", tmp_path / "second"
+    first.mkdir()
+    second.mkdir()
+    written = [os.path.basename(p) for p in script.write(str(first))]
+    script.write(str(second))
+    assert sorted(written) == [os.path.basename(p) for p in NOTEBOOKS]
+    for name in written:
+        data = (first / name).read_bytes()
+        assert data == (second / name).read_bytes(), name
+        with open(os.path.join(ROOT, "notebooks", name), "rb") as f:
+            assert data == f.read(), f"run notebooks/build_notebooks.py ({name})"
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=os.path.basename)

@@ -225,3 +225,38 @@ def test_failed_op_leaves_the_graph_unchanged():
 def test_gradcheck_of_stable_sigmoid_at_extremes():
     for x in (-30.0, 30.0):
         assert gradcheck(lambda z: z.sigmoid(), [x], atol=1e-9)
+
+
+# --- overflow and .data assignments --------------------------------------------------------
+
+def test_a_huge_int_says_what_overflowed_and_how_to_fix_it():
+    with pytest.raises(OverflowError) as info:
+        Value(10 ** 400)
+    msg = str(info.value)
+    assert msg.startswith("Value:") and "too large for a float" in msg and "scale it down" in msg
+    assert len(msg) < 200                       # the 401-digit number is shortened
+    with pytest.raises(OverflowError, match=r"^\*: .*too large for a float"):
+        Value(1.0) * 10 ** 400
+
+
+def test_assigning_an_int_to_data_acts_as_its_float():
+    # documented on Value: .data is not checked on assignment (that would slow every op);
+    # an int that fits a float works as that float, and every op's result is a float
+    v = Value(1.5)
+    v.data = 3
+    out = v * 2 + v
+    assert out.data == 9.0 and type(out.data) is float
+    out.backward()
+    assert v.grad == 3.0
+
+
+@pytest.mark.parametrize("bad, error", [(10 ** 400, OverflowError), ("3", TypeError),
+                                        (None, TypeError)])
+def test_a_bad_data_assignment_fails_at_the_next_op_naming_it(bad, error):
+    v = Value(1.0, label="w")
+    v.data = bad
+    for op in (lambda: v + 1, lambda: v * 2, lambda: v - 1, lambda: v.log()):
+        with pytest.raises(error) as info:
+            op()
+        msg = str(info.value)
+        assert ".data" in msg and "'w'" in msg and "assign floats" in msg and len(msg) < 240

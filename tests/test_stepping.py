@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 
 from autograd_xor import MLP, Value, binary_cross_entropy, step, topological_order
-from autograd_xor.examples import get
+from autograd_xor.walkthroughs import get
 from autograd_xor.stepping import (CURRENT, PARENT, PENDING, BackwardStep, ForwardStep, Steps,
                                    backward_steps, forward_steps)
 from autograd_xor.testing import expressions, points

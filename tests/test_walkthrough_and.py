@@ -5,7 +5,7 @@ import math
 import pytest
 
 from autograd_xor import MLP, topological_order
-from autograd_xor.examples import and_layer, get
+from autograd_xor.walkthroughs import and_layer, get
 
 EX = get("and")
 

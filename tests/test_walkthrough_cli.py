@@ -7,7 +7,7 @@ import sys
 import pytest
 
 from autograd_xor.cli import main
-from autograd_xor.examples import EXAMPLES, get
+from autograd_xor.walkthroughs import WALKTHROUGHS, get
 
 NAMES = ["gf", "perceptron", "descent", "sigmoid", "and", "xor-sigmoid", "xor-relu"]
 
@@ -18,7 +18,7 @@ def cli(*args):
 
 
 def test_the_registry_has_every_example_in_order():
-    assert list(EXAMPLES) == NAMES
+    assert list(WALKTHROUGHS) == NAMES
     for name in NAMES:
         ex = get(name)
         assert ex.name == name and ex.title and ex.seed.endswith(".txt")

@@ -3,7 +3,7 @@
 import pytest
 
 from autograd_xor import topological_order
-from autograd_xor.examples import descent, get
+from autograd_xor.walkthroughs import descent, get
 
 EX = get("descent")
 SEED_PRINT = 2.2500325268933734

@@ -6,7 +6,7 @@ import math
 import pytest
 
 from autograd_xor import MLP, topological_order
-from autograd_xor.examples import get
+from autograd_xor.walkthroughs import get
 
 EX = get("gf")
 

@@ -3,7 +3,7 @@
 import pytest
 
 from autograd_xor import Neuron, topological_order
-from autograd_xor.examples import get
+from autograd_xor.walkthroughs import get
 
 EX = get("perceptron")
 

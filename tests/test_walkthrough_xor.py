@@ -4,7 +4,7 @@ update rules agree with the engine's gradients."""
 import pytest
 
 from autograd_xor import MLP, topological_order
-from autograd_xor.examples import get, xor_relu, xor_sigmoid
+from autograd_xor.walkthroughs import get, xor_relu, xor_sigmoid
 
 XOR_Y = [0.0, 1.0, 1.0, 0.0]
 

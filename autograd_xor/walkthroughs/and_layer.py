@@ -19,10 +19,10 @@ The book's figure of the network is missing, so its inputs and weights are assum
 from ..engine import Value
 from ..losses import half_squared_error
 from ..nn import MLP
-from ._base import FIGURE_HEADERS, Example, figure, figure_rows, fmt, table
+from ._base import FIGURE_HEADERS, Walkthrough, figure, figure_rows, fmt, table
 
-__all__ = ["INPUTS", "EXPECTED", "ASSUMED", "build", "run", "render", "graph", "network",
-           "EXAMPLE"]
+__all__ = ["INPUTS", "EXPECTED", "ASSUMED", "build", "run", "render", "after_backward",
+           "WALKTHROUGH"]
 
 INPUTS = [1.0, 0.0]          # "our inputs are 1 and 0"
 EXPECTED = [1.0, 0.0]        # "our output vector should be [1, 0]"
@@ -106,7 +106,7 @@ def run():
     values["ΔW₀₀"] = deltas["W₀₀"]["ΔW"]
     values["new W₀₀"] = deltas["W₀₀"]["new"]
     return {
-        "name": "and", "seed": EXAMPLE.seed,
+        "name": "and", "seed": WALKTHROUGH.seed,
         "assumed": dict(ASSUMED, inputs=INPUTS, expected=EXPECTED, learning_rate=1.0),
         "assumptions": ASSUMPTIONS,
         "values": values,
@@ -150,16 +150,20 @@ def render(result):
     return "\n".join(out)
 
 
-def graph():
-    """E after one backward(), nodes labelled with the book's names."""
-    return build()[1]["E"]
+def after_backward():
+    """The assumed 2-2-2 AND network and E, after one backward(), labelled with the book's
+    names."""
+    model, nodes = build()
+    return model, nodes["E"]
 
 
-def network():
-    """The assumed 2-2-2 AND network, `.grad` filled by one backward()."""
-    return build()[0]
+INTRO = """One output-layer step of the AND network: Cost = Expected − Actual, f′,
+Gradient = Cost·f′ and ΔW₀₀. The seed's figure of the network is missing, so the walkthrough
+states the inputs and weights it assumed."""
 
-
-EXAMPLE = Example(
+WALKTHROUGH = Walkthrough(
     name="and", title="the AND network's output layer: cost, f′, gradient, ΔW₀₀",
-    seed="003_7c76ce68904d730c.txt", run=run, render=render, graph=graph, network=network)
+    seed="003_7c76ce68904d730c.txt", intro=INTRO, run=run, render=render,
+    after_backward=after_backward,
+    cells=(("markdown", "The assumed weights, as the walkthrough states them:"),
+           ("code", 'print(result["assumptions"])')))

@@ -19,13 +19,13 @@ import random
 from ..engine import Value
 from ..losses import half_squared_error
 from ..nn import MLP
-from ._base import Example, fmt, table
+from ..xor import XOR_INPUTS, XOR_TARGETS, learned_xor
+from ._base import Walkthrough, check_option, fmt, table
 
 __all__ = ["XOR_X", "XOR_Y", "CHOICES", "make_model", "update_rule_check", "train", "run",
-           "render", "graph", "network", "EXAMPLE"]
+           "render", "after_backward", "WALKTHROUGH"]
 
-XOR_X = [[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]]
-XOR_Y = [0.0, 1.0, 1.0, 0.0]
+XOR_X, XOR_Y = XOR_INPUTS, XOR_TARGETS        # the seed's names for the truth table
 HIDDEN, ALPHA, EPOCHS, SEED = 4, 0.2, 60, 0
 CHOICES = {
     "hidden units": HIDDEN, "alpha": ALPHA, "epochs": EPOCHS, "seed": SEED,
@@ -117,10 +117,8 @@ def train(model, epochs=EPOCHS, alpha=ALPHA):
 
 
 def run(epochs=EPOCHS, seed=SEED):
-    for what, n in (("epochs", epochs), ("seed", seed)):
-        if isinstance(n, bool) or not isinstance(n, int) or (what == "epochs" and n < 1):
-            raise ValueError(f"xor-relu: --{what} must be a whole number"
-                             f"{' of at least 1' if what == 'epochs' else ''}, got {n!r}")
+    check_option("xor-relu", "epochs", epochs)
+    check_option("xor-relu", "seed", seed)
     model = make_model(seed)
     initial = model.state_dict()
     # The update rule on the first example with a non-zero output, at the initial weights.
@@ -133,7 +131,7 @@ def run(epochs=EPOCHS, seed=SEED):
     errors = train(model, epochs)
     outputs = [model(x).data for x in XOR_X]
     return {
-        "name": "xor-relu", "seed": EXAMPLE.seed,
+        "name": "xor-relu", "seed": WALKTHROUGH.seed,
         "choices": dict(CHOICES, epochs=epochs, seed=seed),
         "initial weights": initial,
         "update rule": {
@@ -144,7 +142,7 @@ def run(epochs=EPOCHS, seed=SEED):
         },
         "errors": {"first epoch": errors[0], "last epoch": errors[-1]},
         "outputs": outputs,
-        "learned": all(abs(o - t) < 0.5 for o, t in zip(outputs, XOR_Y)),
+        "learned": learned_xor(outputs),
         "final weights": model.state_dict(),
     }
 
@@ -186,25 +184,23 @@ def render(result):
     return "\n".join(out)
 
 
-def _build():
+def after_backward():
+    """The 2-4-1 ReLU network at its initial weights and the error for the example (0, 1),
+    after one backward()."""
     model = make_model(SEED)
     E, _, _ = _forward(model, XOR_X[1], XOR_Y[1], labelled=True)
     E.backward()
     return model, E
 
 
-def graph():
-    """The error for the example (0, 1) at the initial weights, after one backward()."""
-    return _build()[1]
+INTRO = """XOR with a ReLU hidden layer and squared error. The seed's code listing is missing,
+so the walkthrough states its choices, and shows the seed's rule
+`weight -= alpha * activation * (output - target)` agreeing with the engine's gradient."""
 
-
-def network():
-    """The 2-4-1 ReLU network at its initial weights, `.grad` from one backward() on (0, 1)."""
-    return _build()[0]
-
-
-EXAMPLE = Example(
+WALKTHROUGH = Walkthrough(
     name="xor-relu", title="XOR with a ReLU hidden layer: weight -= alpha·activation·(output − "
                            "target)",
-    seed="000_e067b7677071b154.txt", run=run, render=render, graph=graph, network=network,
-    options={"epochs": EPOCHS, "seed": SEED})
+    seed="000_e067b7677071b154.txt", intro=INTRO, run=run, render=render,
+    after_backward=after_backward, options={"epochs": EPOCHS, "seed": SEED},
+    cells=(("markdown", "The choices the walkthrough made where the seed's listing is missing:"),
+           ("code", 'result["choices"]')))

@@ -16,10 +16,11 @@ from ..engine import Value
 from ..losses import half_squared_error
 from ..nn import MLP
 from ..optim import SGD
-from ._base import FIGURE_HEADERS, Example, figure, figure_rows, fmt, table
+from ._base import (FIGURE_HEADERS, Walkthrough, check_option, figure, figure_rows, fmt,
+                    table)
 
-__all__ = ["WEIGHTS", "X1", "X2", "Y", "LR", "build", "run", "render", "graph", "network",
-           "EXAMPLE"]
+__all__ = ["WEIGHTS", "X1", "X2", "Y", "LR", "build", "run", "render", "after_backward",
+           "WALKTHROUGH"]
 
 NAMES = ("w_xg0", "w_xg1", "w_xg2", "w_gf0", "w_gf1")
 WEIGHTS = {"w_xg0": 0.3, "w_xg1": 0.6, "w_xg2": -0.1, "w_gf0": -0.2, "w_gf1": 0.5}
@@ -95,8 +96,7 @@ def _step(weights):
 
 def run(steps=1):
     """The book's walkthrough: the first step's figures and `steps` iterations in all."""
-    if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
-        raise ValueError(f"gf: --steps must be a whole number of at least 1, got {steps!r}")
+    check_option("gf", "steps", steps)
     weights = dict(WEIGHTS)
     iterations = []
     first = None
@@ -109,7 +109,7 @@ def run(steps=1):
         weights = new
     values, grads, checks = first
     return {
-        "name": "gf", "seed": EXAMPLE.seed,
+        "name": "gf", "seed": WALKTHROUGH.seed,
         "inputs": {"x1": X1, "x2": X2, "y": Y, "lr": LR, "weights": dict(WEIGHTS)},
         "values": values,
         "gradients": grads,
@@ -165,17 +165,22 @@ def render(result):
     return "\n".join(out)
 
 
-def graph():
-    """The loss e after one backward(), leaves and inner nodes labelled with the book's names."""
-    return build()[1]["e"]
+def after_backward():
+    """The G -> F network at the book's weights and its loss e, after one backward()."""
+    model, nodes = build()
+    return model, nodes["e"]
 
 
-def network():
-    """The G -> F network at the book's initial weights, `.grad` filled by one backward()."""
-    return build()[0]
+INTRO = """The book's five-weight network: G = tanh(w_xg0 + w_xg1·x1 + w_xg2·x2),
+F = S(w_gf0 + w_gf1·G) and e = (y − f)²/2, one training step worked by hand. The book's
+"error term" of a neuron is the engine's gradient at that neuron's weighted sum (z_f, z_g),
+and each weight's delta is −lr times its gradient."""
 
-
-EXAMPLE = Example(
+WALKTHROUGH = Walkthrough(
     name="gf", title="the five-weight network G -> F: one backpropagation step",
-    seed="004_3e1abb465e600071.txt", run=run, render=render, graph=graph, network=network,
-    options={"steps": 1})
+    seed="004_3e1abb465e600071.txt", intro=INTRO, run=run, render=render,
+    after_backward=after_backward, options={"steps": 1},
+    cells=(("markdown", "The book's spreadsheet continues the iterations: the error falls step "
+                        "by step."),
+           ("code", 'more = ex.run(steps=10)\n'
+                    '[(it["step"], round(it["e"], 6)) for it in more["iterations"]]')))

@@ -10,9 +10,10 @@ w to 0.59, and the updates w ← w − r·dC/dw converge to 1/3 (where a = y).
 
 from ..engine import Value
 from ..nn import Neuron
-from ._base import FIGURE_HEADERS, Example, figure, figure_rows, fmt, table
+from ._base import (FIGURE_HEADERS, Walkthrough, check_option, figure, figure_rows, fmt,
+                    table)
 
-__all__ = ["I", "Y", "W0", "R", "build", "run", "render", "graph", "network", "EXAMPLE"]
+__all__ = ["I", "Y", "W0", "R", "build", "run", "render", "after_backward", "WALKTHROUGH"]
 
 I, Y, W0, R = 1.5, 0.5, 0.8, 0.1
 STEPS = 20      # enough for w to round to the book's 0.3333
@@ -36,9 +37,7 @@ def build(w=W0):
 
 def run(steps=STEPS):
     """`steps` updates w ← w − r·dC/dw from w = 0.8, dC/dw from the engine."""
-    if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
-        raise ValueError(f"perceptron: --steps must be a whole number of at least 1, "
-                         f"got {steps!r}")
+    check_option("perceptron", "steps", steps)
     w = W0
     sequence = []
     for k in range(steps):
@@ -50,7 +49,7 @@ def run(steps=STEPS):
         w = new
     first = sequence[0]
     return {
-        "name": "perceptron", "seed": EXAMPLE.seed,
+        "name": "perceptron", "seed": WALKTHROUGH.seed,
         "inputs": {"i": I, "y": Y, "w": W0, "r": R, "steps": steps},
         "values": {"a": first["a"], "C": first["C"], "dC/dw": first["dC/dw"],
                    "w1": first["new w"], "final w": w, "limit": Y / I},
@@ -90,17 +89,20 @@ def render(result):
     return "\n".join(out)
 
 
-def graph():
-    """C after one backward() at w = 0.8, nodes labelled i, w, y, a, C."""
-    return build()[1]["C"]
+def after_backward():
+    """The one-weight neuron at w = 0.8 and C, after one backward(); nodes i, w, y, a, C."""
+    neuron, nodes = build()
+    return neuron, nodes["C"]
 
 
-def network():
-    """The one-weight linear neuron at w = 0.8, `.grad` filled by one backward()."""
-    return build()[0]
+INTRO = """One weight and no bias: a = i·w, C = (a − y)², with i = 1.5, y = 0.5, w = 0.8 and
+r = 0.1. The output is 1.2, the first update takes w to 0.59, and the updates converge to
+1/3."""
 
-
-EXAMPLE = Example(
+WALKTHROUGH = Walkthrough(
     name="perceptron", title="one weight, C = (a − y)²: 0.8 -> 0.59 -> ... -> 0.3333",
-    seed="002_37752c1349826d31.txt", run=run, render=render, graph=graph, network=network,
-    options={"steps": STEPS})
+    seed="002_37752c1349826d31.txt", intro=INTRO, run=run, render=render,
+    after_backward=after_backward, options={"steps": STEPS},
+    cells=(("markdown", "Each update multiplies the distance to 1/3 by 1 − 2·r·i² = 0.55:"),
+           ("code", 'seq = [s["w"] for s in result["sequence"]]\n'
+                    '[round((b - 1/3) / (a - 1/3), 6) for a, b in zip(seq, seq[1:])][:5]')))

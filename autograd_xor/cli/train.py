@@ -1,32 +1,21 @@
-"""The `autograd-xor` command.
+"""`autograd-xor train`: learn XOR and show the truth table.
 
     autograd-xor train [--seed N] [--epochs N] [--lr X] [--hidden N] [--json]
                        [--save FILE] [--load FILE] [--plot FILE.png] [--graph FILE.svg]
 
-Errors in the command line or in files print one line and exit with status 2; `train` exits
-with status 1 when the network did not learn XOR.
+Exits with status 1 when the network did not learn XOR, with status 2 on a user error.
 """
 
-import argparse
-import json
 import sys
 
-from ._args import positive_number, whole_number
-from ._io import write_output
-from .nn import MLP
-from .xor import XOR_INPUTS, XOR_TARGETS, train_xor
-from .examples.cli import add_walkthrough_parser
-
-MODEL_FORMAT = "autograd_xor.mlp"
+from ..files import suffixes_for
+from ..nn import load_model
+from ..xor import XOR_INPUTS, XOR_TARGETS, train_xor
+from ._common import CLIError, one_of, positive_number, print_json, user_errors, whole_number
 
 
-class CLIError(Exception):
-    """A user error: printed as one line, exit status 2."""
-
-
-# --- train ------------------------------------------------------------------------------
-
-def _add_train(sub):
+def add_parser(sub):
+    """Register `train` on the command's subparsers."""
     p = sub.add_parser("train", help="learn XOR and show the truth table",
                        description="Train a 2-H-1 network (tanh hidden layer, sigmoid output) "
                                    "on XOR with full-batch SGD and binary cross-entropy.")
@@ -41,10 +30,11 @@ def _add_train(sub):
     p.add_argument("--save", metavar="FILE", help="write the trained model as JSON")
     p.add_argument("--load", metavar="FILE", help="start from a model saved with --save")
     p.add_argument("--plot", metavar="FILE.png", help="draw the loss curve and the learned "
-                   "decision boundary (.png, .svg or .pdf; needs the plot extra)")
+                   f"decision boundary ({one_of(suffixes_for('plot'))}; needs the plot extra)")
     p.add_argument("--graph", metavar="FILE.svg", help="draw the trained network, weights "
-                   "coloured by sign (.svg, .png or .dot; needs the render extra and Graphviz)")
-    p.set_defaults(run=_run_train)
+                   f"coloured by sign ({one_of(suffixes_for('graph'))}; needs the render extra "
+                   "and Graphviz)")
+    p.set_defaults(run=run)
 
 
 class _ProgressBar:
@@ -66,57 +56,33 @@ class _ProgressBar:
         self.stream.flush()
 
 
-def load_model(path):
-    """Read a model written by `train --save`."""
-    try:
-        with open(path) as f:
-            saved = json.load(f)
-    except OSError as e:
-        raise CLIError(f"cannot read model file {path!r}: {e.strerror}") from None
-    except json.JSONDecodeError as e:
-        raise CLIError(f"{path!r} is not a model file (not JSON: {e.msg} at line {e.lineno})") \
-            from None
-    if not isinstance(saved, dict) or saved.get("format") != MODEL_FORMAT:
-        raise CLIError(f"{path!r} is not a model file written by 'autograd-xor train --save'")
-    try:
-        model = MLP(saved["nin"], saved["nouts"], activations=saved["activations"])
-        model.load_state_dict(saved["state"])
-    except (KeyError, TypeError, ValueError) as e:
-        raise CLIError(f"{path!r} holds a broken model: {e}") from None
-    return model
-
-
-def model_json(model):
-    """The JSON text `train --save` writes: the architecture and the `state_dict()`."""
-    layers = model.layers
-    return json.dumps({
-        "format": MODEL_FORMAT,
-        "nin": len(layers[0].neurons[0].w),
-        "nouts": [len(layer.neurons) for layer in layers],
-        "activations": [layer.neurons[0].activation for layer in layers],
-        "state": model.state_dict(),
-    }, indent=1) + "\n"
-
-
 def _check_pictures(args):
     """Fail before training when --plot or --graph could not be written."""
-    from . import plotting
+    from .. import plotting
     for option, path, check in (("--plot", args.plot, plotting.check_plot_path),
                                 ("--graph", args.graph, plotting.check_graph_path)):
         if path == "-":
             raise CLIError(f"{option} writes an image: give a file name, not '-'")
         if path:
-            try:
+            with user_errors(ImportError, ValueError, RuntimeError, prefix=f"{option}: "):
                 check(path)
-            except (ImportError, ValueError, RuntimeError) as e:
-                raise CLIError(f"{option}: {e}") from None
 
 
-def _run_train(args):
+def _load(path):
+    """The model saved at `path`, or a CLIError saying why it cannot be read."""
+    try:
+        return load_model(path)
+    except OSError as e:
+        raise CLIError(f"cannot read model file {path!r}: {e.strerror}") from None
+    except ValueError as e:
+        raise CLIError(str(e)) from None
+
+
+def run(args):
     _check_pictures(args)
     model = None
     if args.load:
-        model = load_model(args.load)
+        model = _load(args.load)
         shape = [len(layer.neurons) for layer in model.layers]
         if len(model.layers[0].neurons[0].w) != 2 or len(shape) != 2 or shape[1] != 1:
             raise CLIError(f"{args.load!r} is not a 2-H-1 XOR network (layer sizes {shape})")
@@ -133,19 +99,19 @@ def _run_train(args):
     result = train_xor(hidden=hidden, epochs=args.epochs, lr=args.lr, seed=args.seed,
                        model=model, callback=bar)
     if args.save:
-        write_output(args.save, model_json(result.model))
+        result.model.save(args.save)
     if args.plot or args.graph:
-        from .plotting import plot_training, write_network
+        from ..plotting import plot_training, write_network
         if args.plot:
             plot_training(result, args.plot)
         if args.graph:
             write_network(result.model, args.graph)
     if args.json:
-        print(json.dumps({
+        print_json({
             "learned": result.learned, "epochs": result.epochs, "lr": result.lr,
             "seed": result.seed, "hidden": hidden, "loss": result.loss,
             "inputs": XOR_INPUTS, "targets": XOR_TARGETS, "predictions": result.predictions,
-        }, indent=2))
+        })
     else:
         print()
         print(" x1  x2 | target | output")
@@ -168,45 +134,3 @@ def _run_train(args):
     if show:
         print("learned XOR: every output is within 0.5 of its target")
     return 0
-
-
-# --- the command ------------------------------------------------------------------------
-
-class _Parser(argparse.ArgumentParser):
-    """argparse, but a usage error is one line (and exit status 2), not the whole usage."""
-
-    def error(self, message):
-        self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
-
-
-def build_parser():
-    parser = _Parser(
-        prog="autograd-xor",
-        description="A scalar autodiff engine for learning backpropagation: train XOR, "
-                    "walk through worked examples, draw computation graphs.")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    _add_train(sub)
-    add_walkthrough_parser(sub)
-    from .render_cli import add_graph_parser
-    add_graph_parser(sub)
-    return parser
-
-
-def main(argv=None):
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    try:
-        return args.run(args)
-    except CLIError as e:
-        print(f"autograd-xor: error: {e}", file=sys.stderr)
-        return 2
-    except OSError as e:
-        where = f" {e.filename!r}" if e.filename else ""
-        print(f"autograd-xor: error: cannot write{where}: {e.strerror or e}", file=sys.stderr)
-        return 2
-    except BrokenPipeError:
-        return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

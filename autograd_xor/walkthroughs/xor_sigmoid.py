@@ -23,13 +23,13 @@ from ..engine import Value
 from ..losses import binary_cross_entropy_with_logits
 from ..nn import MLP
 from ..optim import SGD
-from ._base import Example, fmt, table
+from ..xor import XOR_INPUTS, XOR_TARGETS, learned_xor
+from ._base import Walkthrough, check_option, fmt, table
 
 __all__ = ["XOR_X", "XOR_Y", "ALPHA", "EPOCHS", "SEED", "make_model", "loss", "train", "run",
-           "render", "graph", "network", "EXAMPLE"]
+           "render", "after_backward", "WALKTHROUGH"]
 
-XOR_X = [[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]]
-XOR_Y = [0.0, 1.0, 1.0, 0.0]
+XOR_X, XOR_Y = XOR_INPUTS, XOR_TARGETS        # the seed's names for the truth table
 ALPHA, EPOCHS, SEED = 0.1, 10_000, 0
 SEED_OUTPUTS = [0.01205117, 0.9825991, 0.98941642, 0.02203315]    # as the seed printed them
 
@@ -79,10 +79,8 @@ def train(epochs=EPOCHS, seed=SEED, model=None):
 
 
 def run(epochs=EPOCHS, seed=SEED):
-    for what, n in (("epochs", epochs), ("seed", seed)):
-        if isinstance(n, bool) or not isinstance(n, int) or (what == "epochs" and n < 1):
-            raise ValueError(f"xor-sigmoid: --{what} must be a whole number"
-                             f"{' of at least 1' if what == 'epochs' else ''}, got {n!r}")
+    check_option("xor-sigmoid", "epochs", epochs)
+    check_option("xor-sigmoid", "seed", seed)
     model = make_model(seed)
     initial = model.state_dict()
     # delta3 = a3 − y: check it on the first epoch, before any update.
@@ -96,7 +94,7 @@ def run(epochs=EPOCHS, seed=SEED):
     _, a3s, _ = loss(model)
     outputs = [a.data for a in a3s]
     return {
-        "name": "xor-sigmoid", "seed": EXAMPLE.seed,
+        "name": "xor-sigmoid", "seed": WALKTHROUGH.seed,
         "inputs": {"X": XOR_X, "y": XOR_Y, "alpha": ALPHA, "epochs": epochs, "seed": seed,
                    "initial weights": initial},
         "delta3 check": {"m · ∂C/∂z3 (engine)": engine, "a3 − y (seed)": seed_rule,
@@ -104,7 +102,7 @@ def run(epochs=EPOCHS, seed=SEED):
         "cost": {"first": costs[0], "last": costs[-1]},
         "outputs": outputs,
         "seed's outputs": SEED_OUTPUTS,
-        "learned": all(abs(o - y) < 0.5 for o, y in zip(outputs, XOR_Y)),
+        "learned": learned_xor(outputs),
         "final weights": model.state_dict(),
     }
 
@@ -140,7 +138,9 @@ def render(result):
     return "\n".join(out)
 
 
-def _build():
+def after_backward():
+    """The 2-3-1 network at its initial weights (seed 0) and the mean cost C, after one
+    backward()."""
     model = make_model(SEED)
     for name, p in model.named_parameters():
         layer, _, neuron, kind = name.split(".")[1:5]
@@ -152,17 +152,14 @@ def _build():
     return model, C
 
 
-def graph():
-    """The mean cost C at the initial weights after one backward()."""
-    return _build()[1]
+INTRO = """A 2-3-1 sigmoid network learns XOR with the seed's output delta, delta3 = a3 − y (the
+gradient of the cross-entropy at the output's weighted sum), alpha = 0.1, 10,000 full-batch
+epochs, seeded."""
 
-
-def network():
-    """The 2-3-1 network at its initial weights (seed 0), `.grad` from one backward()."""
-    return _build()[0]
-
-
-EXAMPLE = Example(
+WALKTHROUGH = Walkthrough(
     name="xor-sigmoid", title="a 2-3-1 sigmoid network learns XOR (delta3 = a3 − y)",
-    seed="001_17a4aeef49c46129.txt", run=run, render=render, graph=graph, network=network,
-    options={"epochs": EPOCHS, "seed": SEED})
+    seed="001_17a4aeef49c46129.txt", intro=INTRO, run=run, render=render,
+    after_backward=after_backward, options={"epochs": EPOCHS, "seed": SEED},
+    cells=(("markdown", "The trained outputs beside the seed's:"),
+           ("code", 'list(zip([round(o, 3) for o in result["outputs"]], '
+                    'result["seed\'s outputs"]))')))

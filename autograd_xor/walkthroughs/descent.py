@@ -10,10 +10,10 @@ the seed's hand-written `f_derivative` runs beside it for comparison.
 """
 
 from ..engine import Value
-from ._base import FIGURE_HEADERS, Example, figure, figure_rows, fmt, table
+from ._base import FIGURE_HEADERS, Walkthrough, figure, figure_rows, fmt, table
 
-__all__ = ["f", "engine_derivative", "seed_derivative", "descend", "run", "render", "graph",
-           "network", "EXAMPLE"]
+__all__ = ["f", "engine_derivative", "seed_derivative", "descend", "run", "render",
+           "after_backward", "WALKTHROUGH"]
 
 X0, GAMMA, PRECISION = 4, 0.01, 0.00001
 SEED_MINIMUM = "2.2500325268933734"
@@ -69,7 +69,7 @@ def run():
               "f'(4)": first, "f'(-1)": engine_derivative(-1.0), "x after one step": x1,
               "f'(x after one step)": d1, "x after two steps": x1 - 0.001 * d1}
     return {
-        "name": "descent", "seed": EXAMPLE.seed,
+        "name": "descent", "seed": WALKTHROUGH.seed,
         "inputs": {"x0": X0, "gamma": GAMMA, "precision": PRECISION},
         "values": values,
         "figures": {"minimum": figure(minimum, SEED_MINIMUM),
@@ -133,20 +133,26 @@ def render(result):
     return "\n".join(out)
 
 
-def graph():
-    """f at x = 4 after one backward(): x.grad is f′(4) = 112."""
+def after_backward():
+    """No network (a function of one variable) and f at x = 4 after one backward(): x.grad
+    is f′(4) = 112."""
     x = Value(float(X0), label="x")
     out = f(x)
     out.label = "f"
     out.backward()
-    return out
+    return None, out
 
 
-def network():
-    """No network here: gradient descent on a function of one variable."""
-    return None
+INTRO = """Gradient descent on f(x) = x⁴ − 3x³ + 2 from x = 4 with step 0.01, f′ from
+`backward()`. The seed prints the local minimum 2.2500325268933734; the table says how close
+the engine gets and why the last digits of two derivative formulas can differ."""
 
-
-EXAMPLE = Example(
+WALKTHROUGH = Walkthrough(
     name="descent", title="gradient descent on x⁴ − 3x³ + 2 from x = 4: the minimum 2.25003…",
-    seed="001_17a4aeef49c46129.txt", run=run, render=render, graph=graph, network=network)
+    seed="001_17a4aeef49c46129.txt", intro=INTRO, run=run, render=render,
+    after_backward=after_backward,
+    cells=(("markdown", "The engine's derivative and the seed's `4 * x**3 - 9 * x**2` along "
+                        "the path:"),
+           ("code", "from autograd_xor.walkthroughs import descent\n"
+                    "[(round(x, 6), descent.engine_derivative(x) - descent.seed_derivative(x))\n"
+                    ' for x in result["path"][:6]]')))

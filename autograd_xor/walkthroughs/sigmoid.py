@@ -17,10 +17,11 @@ import math
 from ..engine import Value
 from ..gradcheck import GradcheckError, gradcheck, numerical_grad
 from ..nn import Neuron
-from ._base import FIGURE_HEADERS, Example, figure, figure_rows, fmt, table
+from ._base import (FIGURE_HEADERS, Walkthrough, check_option, figure, figure_rows, fmt,
+                    table)
 
 __all__ = ["X", "Y", "W0", "ALPHA", "EPOCHS", "cost", "seed_gradient", "train_seed",
-           "train_engine", "run", "render", "graph", "network", "EXAMPLE"]
+           "train_engine", "run", "render", "after_backward", "WALKTHROUGH"]
 
 X = [0.1, 0.25, 0.5, 0.75, 1.0]
 Y = [0.0, 0.0, 0.0, 0.0, 0.0]
@@ -90,9 +91,7 @@ def _check(w):
 
 
 def run(epochs=EPOCHS):
-    if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
-        raise ValueError(f"sigmoid: --epochs must be a whole number of at least 1, "
-                         f"got {epochs!r}")
+    check_option("sigmoid", "epochs", epochs)
     w_seed, w_engine = train_seed(epochs), train_engine(epochs)
     h03 = [_s(0.3 * x) for x in X[:2]]
     values = {
@@ -117,7 +116,7 @@ def run(epochs=EPOCHS):
         figures[f"seed: h({X[i]})"] = figure(h, book)
     figures["engine: final W"] = figure(w_engine, "-8.6432")     # the issue's figure, not the seed's
     return {
-        "name": "sigmoid", "seed": EXAMPLE.seed,
+        "name": "sigmoid", "seed": WALKTHROUGH.seed,
         "inputs": {"X": X, "y": Y, "W": W0, "alpha": ALPHA, "epochs": epochs},
         "values": values, "figures": figures,
         "gradcheck": [_check(W0), _check(w_engine), _check(w_seed)],
@@ -176,7 +175,9 @@ def render(result):
     return "\n".join(out)
 
 
-def _build(w=W0):
+def after_backward(w=W0):
+    """The one-weight sigmoid neuron at W = 5 (bias fixed at 0) and the cost C, after one
+    backward(); W1.grad is the true dC/dW."""
     neuron = Neuron(1, activation="sigmoid", weights=[w], bias=0.0)
     neuron.w[0].label, neuron.b.label = "W1", "b (fixed at 0)"
     outs = []
@@ -190,17 +191,16 @@ def _build(w=W0):
     return neuron, C
 
 
-def graph():
-    """The cost C at W = 5 after one backward(); W1.grad is the true dC/dW."""
-    return _build()[1]
+INTRO = """The one-weight sigmoid network h(x) = S(W·x). The seed's printed result comes from
+a hand derivative that drops the factor x and the 2/m of its own cost. Its figures are
+reproduced with that formula on purpose, then the engine trains with the true gradient, and
+`gradcheck` says which of the two is the derivative."""
 
-
-def network():
-    """The one-weight sigmoid neuron at W = 5 (bias fixed at 0), `.grad` from one backward()."""
-    return _build()[0]
-
-
-EXAMPLE = Example(
+WALKTHROUGH = Walkthrough(
     name="sigmoid", title="the one-weight sigmoid net: the seed's formula vs the true gradient",
-    seed="001_17a4aeef49c46129.txt", run=run, render=render, graph=graph, network=network,
-    options={"epochs": EPOCHS})
+    seed="001_17a4aeef49c46129.txt", intro=INTRO, run=run, render=render,
+    after_backward=after_backward, options={"epochs": EPOCHS},
+    cells=(("markdown", "`gradcheck` on the cost at W = 5: the engine's gradient passes."),
+           ("code", "from autograd_xor import gradcheck\n"
+                    "from autograd_xor.walkthroughs import sigmoid\n"
+                    "gradcheck(sigmoid.cost, [5.0])")))

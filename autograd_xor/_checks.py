@@ -1,0 +1,20 @@
+"""The one check of a whole-number argument, for the library and the command line alike.
+
+    >>> check_whole_number(3, "steps", minimum=1)
+    3
+    >>> check_whole_number(True, "steps")
+    Traceback (most recent call last):
+    ...
+    ValueError: steps must be a whole number, got True
+"""
+
+
+def check_whole_number(value, what="", minimum=None):
+    """`value` if it is a whole number (an int, not a bool) of at least `minimum`; otherwise
+    a `ValueError` that names `what`."""
+    if isinstance(value, bool) or not isinstance(value, int) or \
+            (minimum is not None and value < minimum):
+        least = "" if minimum is None else f" of at least {minimum}"
+        raise ValueError(f"{what + ' ' if what else ''}must be a whole number{least}, "
+                         f"got {value!r}")
+    return value

@@ -1,0 +1,60 @@
+"""`autograd-xor walkthrough NAME [--json] [--steps N] [--epochs N] [--seed N]` and
+`autograd-xor walkthrough --list`: print a worked example like the book's tables.
+"""
+
+from ..walkthroughs import OPTIONS, WALKTHROUGHS, table
+from ._common import CLIError, find_walkthrough, print_json, user_errors, whole_number
+
+
+def _takers(option):
+    """The walkthroughs that take `option`, as text."""
+    return ", ".join(n for n, ex in WALKTHROUGHS.items() if option in ex.options) or "none"
+
+
+def add_parser(sub):
+    """Register `walkthrough` on the command's subparsers."""
+    listing = "; ".join(f"{ex.name}: {ex.title}" for ex in WALKTHROUGHS.values())
+    p = sub.add_parser(
+        "walkthrough", help="reproduce a seed's worked example, number by number",
+        description="Reproduce one of the seed documents' worked examples with the engine and "
+                    "print it like the book's tables (full precision beside the book's "
+                    f"rounding). Examples: {listing}.")
+    p.add_argument("name", nargs="?", metavar="NAME",
+                   help=f"the example: {', '.join(WALKTHROUGHS)}")
+    p.add_argument("--list", action="store_true", help="list the examples and exit")
+    p.add_argument("--json", action="store_true",
+                   help="print every figure as JSON (full precision)")
+    for option, (minimum, meaning) in OPTIONS.items():
+        p.add_argument(f"--{option}", type=whole_number(minimum), metavar="N",
+                       help=f"{meaning} ({_takers(option)})")
+    p.set_defaults(run=run)
+
+
+def run(args):
+    if args.list:
+        if args.json:
+            print_json([{"name": ex.name, "title": ex.title, "seed": ex.seed,
+                         "options": ex.options} for ex in WALKTHROUGHS.values()])
+        else:
+            print(table(None, [[ex.name, f"{ex.title} (seed {ex.seed})"]
+                               for ex in WALKTHROUGHS.values()], indent=""))
+        return 0
+    if args.name is None:
+        raise CLIError(f"walkthrough: name an example ({', '.join(WALKTHROUGHS)}) or use --list")
+    ex = find_walkthrough(args.name, "walkthrough")
+    options = {}
+    for option in OPTIONS:
+        value = getattr(args, option)
+        if value is None:
+            continue
+        if option not in ex.options:
+            raise CLIError(f"walkthrough {ex.name} takes no --{option}; --{option} is for: "
+                           f"{_takers(option)}")
+        options[option] = value
+    with user_errors(ValueError):
+        result = ex.run(**options)
+    if args.json:
+        print_json(result)
+    else:
+        print(ex.render(result))
+    return 0

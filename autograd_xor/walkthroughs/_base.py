@@ -1,0 +1,165 @@
+"""What every walkthrough shares: the `Walkthrough` record, its options and figures, and
+the book-precision tables.
+
+A *figure* is one number the seed prints, kept three ways: the full-precision value the
+engine computed, that value rounded to the book's printed precision, and the book's own text.
+
+    >>> figure(-0.06641, "-0.066")
+    {'value': -0.06641, 'rounded': '-0.066', 'book': '-0.066', 'agrees': True}
+    >>> print(table(["name", "value"], [["y_f", "0.42"], ["e", "0.17"]]))
+      name  value
+      y_f   0.42
+      e     0.17
+"""
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+from .._checks import check_whole_number
+
+__all__ = ["Walkthrough", "OPTIONS", "FIGURES", "check_option", "figure", "rounded_like",
+           "table", "figure_rows", "fmt", "FIGURE_HEADERS"]
+
+# The options a walkthrough may take, each a whole number: its least value (None: any) and
+# what it means. A walkthrough's `options` names those it takes, with their defaults.
+OPTIONS = {
+    "steps": (1, "iterations to show"),
+    "epochs": (1, "training epochs"),
+    "seed": (None, "random seed for the initial weights"),
+}
+
+# The pictures of a walkthrough: the function that draws each, and what it shows.
+FIGURES = {
+    "graph": ("draw_dot", "The computation graph after one backward(), labelled with the "
+                          "book's names: each node shows its value and gradient."),
+    "network": ("draw_network", "The network holding the weights, each edge coloured by the "
+                                "sign of -grad (green: a descent step raises the weight)."),
+}
+
+
+def check_option(walkthrough, option, value):
+    """`value` if it is a whole number that `option` allows; a `ValueError` naming the
+    walkthrough and the option otherwise.
+
+        >>> check_option("gf", "steps", 0)
+        Traceback (most recent call last):
+        ...
+        ValueError: gf: --steps must be a whole number of at least 1, got 0
+    """
+    return check_whole_number(value, f"{walkthrough}: --{option}", OPTIONS[option][0])
+
+
+@dataclass(frozen=True)
+class Walkthrough:
+    """One worked example, reproduced by the engine: what the CLI, the notebooks, the docs
+    and the tests all read.
+
+    `name` is what `autograd-xor walkthrough NAME` takes, `title` its line in `--list`,
+    `seed` the seed document it comes from and `intro` the paragraph that opens its notebook
+    and its page. `run(**options)` returns every figure as a JSON-serialisable dict (full
+    precision); `render(result)` turns it into the book-like text. `after_backward()`
+    builds the example and runs one `backward()`: it returns the network holding its weights
+    (an `autograd_xor.nn` module, or `None`) and the loss (or output) `Value`, labelled with
+    the book's names; `graph()`, `network()` and `figures()` read it. `options` names the
+    keyword arguments `run` takes (see `OPTIONS`), with their defaults; `cells` are the
+    notebook's own cells after the common ones, `("markdown" or "code", source)` pairs, with
+    the walkthrough as `ex` and `ex.run()` as `result`.
+
+        >>> from autograd_xor.walkthroughs import get
+        >>> ex = get("perceptron")
+        >>> ex.options, ex.run()["figures"]["w1"]["book"]
+        ({'steps': 20}, '0.59')
+        >>> ex.graph().label, list(ex.figures())
+        ('C', ['graph', 'network'])
+    """
+    name: str
+    title: str
+    seed: str
+    intro: str
+    run: Callable[..., dict]
+    render: Callable[[dict], str]
+    after_backward: Callable[[], tuple]
+    options: dict = field(default_factory=dict)
+    cells: tuple = ()
+
+    def graph(self):
+        """The loss (or output) `Value` after one `backward()`, a new graph at each call."""
+        return self.after_backward()[1]
+
+    def network(self):
+        """The network holding the example's weights, `.grad` filled by one `backward()`;
+        `None` when the example has no network."""
+        return self.after_backward()[0]
+
+    def figures(self):
+        """{kind: what to draw} for each kind of `FIGURES` the example has: the graph, and
+        the network unless there is none."""
+        network, root = self.after_backward()
+        return {"graph": root} if network is None else {"graph": root, "network": network}
+
+    def __repr__(self):
+        return f"<Walkthrough {self.name!r}: {self.title} (seed {self.seed})>"
+
+
+def _decimals(text):
+    text = text.strip()
+    return len(text.split(".", 1)[1]) if "." in text else 0
+
+
+def rounded_like(value, book):
+    """`value` written with as many decimals as the book's text `book` (and its '+' sign).
+
+        >>> rounded_like(0.006641, "+0.0066"), rounded_like(-0.0059769, "-0.0060")
+        ('+0.0066', '-0.0060')
+    """
+    d = _decimals(book)
+    text = f"{value:+.{d}f}" if book.strip().startswith("+") else f"{value:.{d}f}"
+    if text in ("-0", "-0." + "0" * d):          # no "-0.00" for a value that rounds to zero
+        text = text[1:]
+    return text
+
+
+def figure(value, book):
+    """A printed figure: the full value, it rounded as the book rounds, and the book's text."""
+    value = float(value)
+    r = rounded_like(value, book)
+    return {"value": value, "rounded": r, "book": book, "agrees": r == book.strip()}
+
+
+def fmt(x):
+    """A float in full precision (repr), an int as an int."""
+    return repr(x) if isinstance(x, float) else str(x)
+
+
+def table(headers, rows, indent="  "):
+    """Left-aligned text columns, two spaces apart, under a row of `headers` (none for
+    `None`).
+
+        >>> print(table(None, [["gf", "the G/F network"], ["and", "the AND layer"]], indent=""))
+        gf   the G/F network
+        and  the AND layer
+    """
+    cells = ([] if headers is None else [[str(c) for c in headers]]) + \
+        [[str(c) for c in row] for row in rows]
+    columns = max(len(r) for r in cells)
+    widths = [max(len(r[i]) for r in cells if i < len(r)) for i in range(columns)]
+    lines = []
+    for r in cells:
+        line = "  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip()
+        lines.append(indent + line)
+    return "\n".join(lines)
+
+
+def figure_rows(figures, names, notes=None):
+    """Rows `name | full precision | rounded | book` for a `table`, with an optional note."""
+    notes = notes or {}
+    rows = []
+    for name in names:
+        f = figures[name]
+        mark = "" if f["agrees"] else "  (*)"
+        rows.append([name, fmt(f["value"]), f["rounded"], f["book"] + mark,
+                     notes.get(name, "")])
+    return rows
+
+
+FIGURE_HEADERS = ["name", "full precision", "rounded", "book", ""]

@@ -323,3 +323,35 @@ def test_without_graphviz_the_page_says_how_to_install_it(monkeypatch, tmp_path)
         ex.save(tmp_path / "gf.html")
     assert list(tmp_path.iterdir()) == []              # nothing written
 
+
+# --- the docs embed the explorer on the walkthrough pages ------------------------------------
+
+def docs_hooks():
+    import importlib.util
+    from pathlib import Path
+    path = Path(__file__).resolve().parent.parent / "docs" / "hooks.py"
+    spec = importlib.util.spec_from_file_location("docs_hooks_for_explorer", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module, path.parent
+
+
+@needs_dot
+def test_every_walkthrough_page_embeds_its_explorer_and_gf_asks_for_its_weights():
+    hooks, docs = docs_hooks()
+    for name in autograd_xor.walkthroughs.names():
+        written = docs / "walkthroughs" / f"{name}.md"
+        page = written.read_text(encoding="utf-8") if written.exists() else \
+            hooks.walkthrough_page(name)
+        marks = hooks._EXPLORER.findall(page)
+        assert len(marks) == 1 and marks[0][0] == name, name
+    (name, practice), = hooks._EXPLORER.findall((docs / "walkthroughs" / "gf.md").read_text(
+        encoding="utf-8"))
+    weights = ["w_xg0", "w_xg1", "w_xg2", "w_gf0", "w_gf1"]
+    assert sorted(practice.split(",")) == sorted(weights)
+    html = hooks.on_page_content(f"<p>before</p>\n<!-- explorer gf practice={practice} -->",
+                                 None, None, None)
+    data = page_data(html)
+    asked = [data["nodes"][i]["id"] for i in data["practice"]]
+    assert sorted(asked) == sorted(weights) and data["startPractice"]
+    assert html.startswith("<p>before</p>\n<div class=\"agx agx-embed\"")

@@ -555,7 +555,7 @@ style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:">
 
 def _write_atomic(path, text):
     """Write `text` to `path` as UTF-8: a temp file in the same folder, fsync, rename."""
-    # TODO(files.write_output): use the project's one file writer when the layout branch lands.
+    # TODO(files.write_output): use the project's one file writer (it has no fsync yet).
     path = os.fspath(path)
     folder = os.path.dirname(os.path.abspath(path))
     try:

@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: demo test dot clean bench bench-quick docs serve-docs
+.PHONY: demo test test-slow dot chromium clean bench bench-quick docs serve-docs
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -21,23 +21,40 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
 	touch $@
 
-# The Graphviz `dot` program renders graphs. Installed with apt-get where we may (root);
-# otherwise say how to install it.
+# $(call system-program,PROGRAMS,PACKAGE,HOW): when none of PROGRAMS is on PATH, install the
+# Debian PACKAGE with apt-get where we may (root); otherwise print HOW to install it.
+define system-program
+@for p in $(1); do command -v $$p >/dev/null 2>&1 && exit 0; done; \
+if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+  echo "Installing $(2) with apt-get..."; \
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(2) >/dev/null; \
+else \
+  echo "$(3)"; \
+fi
+endef
+
+# The Graphviz `dot` program renders graphs.
+INSTALL_DOT := Graphviz 'dot' is missing: install it with 'sudo apt-get install graphviz', \
+  'brew install graphviz' or 'conda install -c conda-forge graphviz'.
 dot:
-	@command -v dot >/dev/null 2>&1 || { \
-	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	    echo "Installing Graphviz (dot) with apt-get..."; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq graphviz >/dev/null; \
-	  else \
-	    echo "Graphviz 'dot' is missing: install it with 'sudo apt-get install graphviz'," \
-	         "'brew install graphviz' or 'conda install -c conda-forge graphviz'."; \
-	  fi; }
+	$(call system-program,dot,graphviz,$(INSTALL_DOT))
+
+# Chromium runs the explorer's browser tests: Playwright drives the system browser (never
+# `playwright install`, which downloads one).
+INSTALL_CHROMIUM := Chromium is missing, so the explorer's browser tests skip: install it \
+  with 'sudo apt-get install chromium' (Debian/Ubuntu) or your system's package manager.
+chromium:
+	$(call system-program,chromium chromium-browser,chromium,$(INSTALL_CHROMIUM))
 
 demo: $(VENV)/.installed
 	$(BIN)/autograd-xor train
 
-test: $(VENV)/.installed-test dot
-	$(BIN)/python -m pytest -q
+test: $(VENV)/.installed-test dot chromium
+	$(BIN)/python -m pytest -q -m "not slow"
+
+# The slow big-graph tests (e.g. the explorer on a width-64 network in the browser).
+test-slow: $(VENV)/.installed-test dot chromium
+	$(BIN)/python -m pytest -q -m slow tests
 
 $(VENV)/.installed-docs: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install -q -e ".[docs]"

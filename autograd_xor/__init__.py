@@ -20,6 +20,7 @@ from . import datasets
 # Drawing and stepping import graphviz/ipywidgets only when a drawing or widget is made.
 from .render import draw_dot, draw_network, to_dot
 from .stepping import step
+from .explorer import explore
 
 __version__ = "0.1.0"
 
@@ -30,5 +31,5 @@ __all__ = [
     "Module", "Neuron", "Layer", "MLP", "load", "SGD", "Adam", "AdamW", "datasets",
     "squared_error", "half_squared_error", "mse", "binary_cross_entropy",
     "binary_cross_entropy_with_logits", "hinge", "softmax", "log_softmax", "cross_entropy",
-    "draw_dot", "draw_network", "to_dot", "step",
+    "draw_dot", "draw_network", "to_dot", "step", "explore",
 ]

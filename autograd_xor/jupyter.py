@@ -2,8 +2,12 @@
 
 `autograd_xor.step(loss)` returns a `Stepper` when it runs in a Jupyter kernel. It is an
 ipywidgets `VBox`: previous/next buttons and a slider over the steps, a line of text that
-explains the current step, and the graph drawn with the current node in orange and its
-parents in blue. `next()`, `previous()` and `show(i)` move it from code as the buttons do.
+explains the current step, and the graph, drawn as the explorer draws it (`explore()`):
+only what the steps so far have computed shows (no value before its forward step, no
+gradient before its backward step), the current node in orange and its parents in blue.
+The drawing is a window onto the graph that keeps the current node in view and keeps its
+place and zoom from step to step; zoom buttons and "whole graph" change it. `next()`,
+`previous()` and `show(i)` move the stepper from code as the buttons do.
 
     >>> from autograd_xor import Value
     >>> from autograd_xor.stepping import Steps
@@ -22,16 +26,34 @@ except ImportError:
     raise ImportError('the stepper widget needs ipywidgets: pip install "autograd_xor[jupyter]"; '
                       'without it, step(loss, widget=False) gives a plain iterator') from None
 
+from .explorer import GraphTooLargeError, explore
 from .render import DotNotFoundError
+from .stepping import BackwardStep
 
 __all__ = ["Stepper"]
+
+
+VIEW = (900, 420)        # the drawing's window in px
+
+
+class _SVG(SVG):
+    """SVG text shown as it is (IPython's SVG parses the text again: a tenth of a second a
+    step on a graph of a few dozen nodes)."""
+
+    @property
+    def data(self):
+        return self._svg
+
+    @data.setter
+    def data(self, svg):
+        self._svg = svg
 
 
 class Stepper(widgets.VBox):
     """Previous/next buttons, a slider, the current step in words and the graph.
 
     `draw=False` leaves the graph out (e.g. without the Graphviz `dot` program); the text
-    still follows the slider.
+    still follows the slider. `zoom` is the drawing's scale (1 = 100%).
 
         >>> from autograd_xor import Value
         >>> from autograd_xor.stepping import Steps
@@ -41,11 +63,13 @@ class Stepper(widgets.VBox):
         'backward 2/3: v1: ∂y/∂v1 = 2.0000, final (a leaf)'
     """
 
-    def __init__(self, steps, *, rankdir="LR", draw=True):
+    def __init__(self, steps, *, rankdir="LR", draw=True, zoom=1.0):
         self.steps = list(steps.steps if hasattr(steps, "steps") else steps)
         if not self.steps:
             raise ValueError("Stepper: there are no steps to show")
-        self.rankdir, self.draw = rankdir, draw
+        self.rankdir, self.draw, self.zoom = rankdir, draw, float(zoom)
+        self.whole = False                   # True: the whole graph, fitted to the window
+        self._explorer = self._centre = None
         self.prev_button = widgets.Button(description="◀ previous", layout={"width": "110px"})
         self.next_button = widgets.Button(description="next ▶", layout={"width": "110px"})
         self.slider = widgets.IntSlider(value=0, min=0, max=len(self.steps) - 1,
@@ -54,12 +78,21 @@ class Stepper(widgets.VBox):
         self.counter = widgets.Label()
         self.text = widgets.HTML()
         self.graph = widgets.Output()
+        small = {"width": "44px"}
+        self.zoom_out = widgets.Button(description="−", tooltip="zoom out", layout=small)
+        self.zoom_in = widgets.Button(description="+", tooltip="zoom in", layout=small)
+        self.whole_button = widgets.ToggleButton(description="whole graph", value=False,
+                                                 tooltip="fit the whole graph in the window")
         self.prev_button.on_click(lambda _: self.previous())
         self.next_button.on_click(lambda _: self.next())
+        self.zoom_out.on_click(lambda _: self.set_zoom(self.zoom / 1.25))
+        self.zoom_in.on_click(lambda _: self.set_zoom(self.zoom * 1.25))
+        self.whole_button.observe(lambda change: self._set_whole(change["new"]), names="value")
         self.slider.observe(lambda change: self._show(change["new"]), names="value")
-        super().__init__([widgets.HBox([self.prev_button, self.slider, self.next_button,
-                                        self.counter]),
-                          self.text, self.graph])
+        bar = [self.prev_button, self.slider, self.next_button, self.counter]
+        if draw:
+            bar += [self.zoom_out, self.zoom_in, self.whole_button]
+        super().__init__([widgets.HBox(bar), self.text, self.graph])
         self._show(0)
 
     @property
@@ -82,6 +115,17 @@ class Stepper(widgets.VBox):
         if self.slider.value > 0:
             self.slider.value -= 1
 
+    def set_zoom(self, zoom):
+        """Draw at `zoom` (1 = 100%), keeping the window's centre."""
+        self.zoom = min(4.0, max(0.1, float(zoom)))
+        self.whole = self.whole_button.value = False
+        self._show(self.slider.value)
+
+    def _set_whole(self, whole):
+        if whole != self.whole:
+            self.whole = whole
+            self._show(self.slider.value)
+
     def _show(self, i):
         step = self.steps[i]
         self.counter.value = f"{i + 1} / {len(self.steps)}"
@@ -94,8 +138,47 @@ class Stepper(widgets.VBox):
             with self.graph:
                 clear_output(wait=True)
                 try:
-                    svg = step.draw(self.rankdir).pipe(format="svg", encoding="utf-8")
-                except (ImportError, DotNotFoundError) as e:
+                    svg = self._drawing(step)
+                except (ImportError, DotNotFoundError, GraphTooLargeError) as e:
                     display(HTML(f"<i>(no drawing: {html.escape(str(e))})</i>"))
                 else:
-                    display(SVG(svg))
+                    display(_SVG(svg))
+
+    def _drawing(self, step):
+        """The explorer's drawing after this step's event, through a window that keeps the
+        current node in view (moving only when the node would leave it)."""
+        if self._explorer is None:
+            self._explorer = explore(step.order[-1])
+        ex = self._explorer
+        n_nodes = step.total
+        k = step.index + 1 + (n_nodes if isinstance(step, BackwardStep) else 0)
+        (width, height), boxes = ex.size(self.rankdir)
+        if self.whole:
+            scale = min(1.0, VIEW[0] / width, VIEW[1] / height)
+            return ex.svg(k, scale=scale, rankdir=self.rankdir)
+        w, h = min(width, VIEW[0] / self.zoom), min(height, VIEW[1] / self.zoom)
+        x, y, bw, bh = boxes[_position(step)]
+        if self._centre is None or not _inside((x, y, bw, bh), self._centre, w, h):
+            self._centre = (_clamp(x, w, width), _clamp(y, h, height))
+        cx, cy = self._centre
+        window = (cx - w / 2, cy - h / 2, w, h)
+        return ex.svg(k, window=window, scale=self.zoom, rankdir=self.rankdir)
+
+
+def _position(step):
+    """The step's node's index in the topological order."""
+    return step.index if not isinstance(step, BackwardStep) else step.total - 1 - step.index
+
+
+def _inside(box, centre, w, h, margin=10):
+    x, y, bw, bh = box
+    cx, cy = centre
+    return (cx - w / 2 + margin <= x - bw / 2 and x + bw / 2 <= cx + w / 2 - margin and
+            cy - h / 2 + margin <= y - bh / 2 and y + bh / 2 <= cy + h / 2 - margin)
+
+
+def _clamp(x, window, size):
+    """A window's centre near x that shows no empty margin beyond the drawing."""
+    if window >= size:
+        return size / 2
+    return min(max(x, window / 2), size - window / 2)

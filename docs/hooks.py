@@ -5,7 +5,8 @@ figure runs that page's own examples (`page_namespace`) and draws their result. 
 figure is a function below, registered with
 `@figure("path/in/site.svg")`; the hook adds its output to the site as a generated file, so
 pages link to it like any image and `mkdocs build --strict` checks those links. A page can
-also ask for a worked example's tables with the line `<!-- walkthrough NAME -->`.
+also ask for a worked example's tables with the line `<!-- walkthrough NAME -->`, and for
+the interactive explorer of its graph with `<!-- explorer NAME -->`.
 
 The figures need the Graphviz `dot` program and matplotlib (the `docs` extra); without
 `dot` the build stops and says how to install it. Importing this module needs neither (the
@@ -140,7 +141,12 @@ def walkthrough_page(name):
             f"and the book's own figure side by side.\n\n"
             f"Print it yourself with `autograd-xor walkthrough {name}` (add `--json` for every "
             f"figure in full precision), draw it with `autograd-xor graph {name} --out "
-            f"{name}.svg`.\n\n<!-- walkthrough {name} -->\n")
+            f"{name}.svg`.\n\n<!-- walkthrough {name} -->\n\n"
+            f"## Step through it\n\nThe forward pass, node by node, then the backward pass: "
+            f"press → (or Next) with the explorer in focus, click a node for its chain-rule "
+            f"derivation, or switch on Practice to work out each gradient before it shows "
+            f"([the explorer](../explorer.md); `autograd-xor explore {name} --out "
+            f"{name}.html` writes it as a page of its own).\n\n<!-- explorer {name} -->\n")
 
 
 def _walkthrough_figures():
@@ -151,6 +157,27 @@ def _walkthrough_figures():
         for kind, drawn in walkthroughs.get(name).figures().items():
             out[f"walkthroughs/{name}-{kind}.svg"] = _svg(drawn)
     return out
+
+
+# --- explorers -----------------------------------------------------------------------------
+
+_EXPLORER = re.compile(r"<!-- explorer ([\w-]+)(?: practice=([\w,.#-]+))? -->")
+
+
+def explorer_html(name, practice=None):
+    """The interactive explorer of worked example `name`'s graph (`autograd_xor.explore`),
+    which a page embeds with the line `<!-- explorer NAME -->`; with
+    `<!-- explorer NAME practice=a,b -->` it opens in practice mode and asks for the
+    gradients of the nodes labelled a and b. (Replaced in the built HTML, so Markdown never
+    sees the page's script.)
+
+        >>> _EXPLORER.search("<!-- explorer gf practice=w_xg0,w_gf1 -->").groups()
+        ('gf', 'w_xg0,w_gf1')
+    """
+    from autograd_xor import explore, walkthroughs
+    ex = walkthroughs.get(name)
+    asked = practice.split(",") if practice else False
+    return explore(ex.graph(), title=ex.title, practice=asked).fragment()
 
 
 # --- the benchmark table ------------------------------------------------------------------
@@ -270,6 +297,10 @@ def on_page_markdown(markdown, page, config, files):
         lambda m: benchmark_markdown(os.path.dirname(config["config_file_path"])), markdown)
     return _WALKTHROUGH.sub(lambda m: walkthrough_markdown(m.group(1), not m.group(2)),
                             markdown)
+
+
+def on_page_content(html, page, config, files):
+    return _EXPLORER.sub(lambda m: explorer_html(m.group(1), m.group(2)), html)
 
 
 # --- offline: the built site must not fetch anything ----------------------------------------

@@ -3,6 +3,7 @@
     autograd-xor train         learn XOR and show the truth table             cli/train.py
     autograd-xor walkthrough   print a worked example like the book's tables  cli/walkthrough.py
     autograd-xor graph         draw a worked example's graph                  cli/graph.py
+    autograd-xor explore       write a page that steps through a graph        cli/explore.py
 
 Each command is one module with `add_parser(sub)` and `run(args)`, registered by one line
 in `build_parser()`; what they share (the one-line `CLIError`, the parser, number types)
@@ -12,7 +13,7 @@ status 2.
 
 import sys
 
-from . import graph, train, walkthrough
+from . import explore, graph, train, walkthrough
 from ._common import CLIError, Parser
 
 __all__ = ["main", "build_parser"]
@@ -32,6 +33,7 @@ def build_parser():
     train.add_parser(sub)
     walkthrough.add_parser(sub)
     graph.add_parser(sub)
+    explore.add_parser(sub)
     return parser
 
 

@@ -27,7 +27,9 @@ keeps no closure and holds no tuple for one or two parents):
   `_db` None; its author's `_backward` function does its share of the chain rule.
 """
 
+import gc
 import math
+from itertools import repeat
 from numbers import Real
 
 from . import modes as _modes
@@ -64,7 +66,9 @@ class Value:
 
     def __new__(cls, *args, **kwargs):
         # Values made by calling Value(...) are the user's: they may carry attributes.
-        return _new(_UserValue if cls is Value else cls)
+        if cls is not Value:
+            return _new(cls)
+        return _take_user() if _user_pool else _refill(_user_pool, _UserValue)
 
     def __init__(self, data, _children=(), _op="", label=""):
         self.data = _number(data, "Value")
@@ -315,9 +319,29 @@ def _bad_data(op, *operands):
                 f"{_where(v)}, not a number a float can hold; assign floats to .data")
 
 
+# Fresh nodes are made in batches of 1,024 while the cyclic garbage collector waits, so that
+# building a big graph does not set off collection after collection, each of which would walk
+# the whole graph built so far (and nodes of ops never form cycles: there is nothing to find).
+_pool, _user_pool = [], []
+_take, _take_user = _pool.pop, _user_pool.pop
+
+
+def _refill(pool=_pool, cls=Value):
+    """Fill `pool` with fresh instances of `cls` (op nodes by default); return one. (No
+    closure in here: its cell would be allocated before the collector is paused.)"""
+    running = gc.isenabled()
+    gc.disable()
+    try:
+        pool.extend(map(_new, repeat(cls, 1024)))
+    finally:
+        if running:
+            gc.enable()
+    return pool.pop()
+
+
 def _constant(x):
     """A leaf for a plain number that an op met (the 2 of `a * 2`)."""
-    out = _new(Value)
+    out = _take() if _pool else _refill()
     out.data = x
     out.grad = 0.0
     out.label = ""
@@ -328,7 +352,7 @@ def _constant(x):
 
 def _node_of_one(data, op, a, da):
     """The result of an op with one parent `a`, d(result)/da = `da`."""
-    out = _new(Value)
+    out = _take() if _pool else _refill()
     out.data = data
     out.grad = 0.0
     out.label = ""
@@ -343,7 +367,7 @@ def _node_of_one(data, op, a, da):
 
 def _node_of_two(data, op, a, b, da, db):
     """The result of an op with parents `a`, `b` and local derivatives `da`, `db`."""
-    out = _new(Value)
+    out = _take() if _pool else _refill()
     out.data = data
     out.grad = 0.0
     out.label = ""

@@ -15,6 +15,7 @@ files: `MLP.save(path)` writes one, `load_model(path)` (also `autograd_xor.load`
 """
 
 import json
+import gc
 import random
 from numbers import Real
 
@@ -205,9 +206,15 @@ class MLP(Module):
             p.label = name
 
     def __call__(self, x):
-        for layer in self.layers:
-            # a one-neuron layer returns a bare Value: wrap it for the next layer
-            x = layer([x] if isinstance(x, (Value, Real)) else x)
+        running = gc.isenabled()
+        gc.disable()
+        try:
+            for layer in self.layers:
+                # a one-neuron layer returns a bare Value: wrap it for the next layer
+                x = layer([x] if isinstance(x, (Value, Real)) else x)
+        finally:
+            if running:
+                gc.enable()
         return x
 
     def parameters(self):

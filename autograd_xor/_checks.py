@@ -1,4 +1,5 @@
-"""The one check of a whole-number argument, for the library and the command line alike.
+"""The one check of a whole-number argument, and the one way to shorten a value shown in an
+error message, for the library and the command line alike.
 
     >>> check_whole_number(3, "steps", minimum=1)
     3
@@ -18,3 +19,16 @@ def check_whole_number(value, what="", minimum=None):
         raise ValueError(f"{what + ' ' if what else ''}must be a whole number{least}, "
                          f"got {value!r}")
     return value
+
+
+def shorten(x, limit=60):
+    """repr(x), cut to about `limit` characters, for error messages: a huge argument or a
+    10 MB string in a file is never echoed whole.
+
+        >>> shorten("ab"), shorten(10 ** 100, limit=40)
+        ("'ab'", '10000000000000000000…000000000000 (101 characters)')
+    """
+    text = repr(x)
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit - 20]}…{text[-12:]} ({len(text)} characters)"

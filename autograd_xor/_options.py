@@ -4,7 +4,7 @@ set's noise): each error names the function, the option, the value (shortened) a
 import math
 from numbers import Real
 
-from .engine import _short
+from ._checks import shorten as _short
 
 
 def finite_number(who, name, x, fix):

@@ -21,7 +21,7 @@ import math
 import random
 
 from ._options import finite_number, non_negative
-from .engine import _short
+from ._checks import shorten as _short
 from .xor import XOR_INPUTS, XOR_TARGETS
 
 __all__ = ["xor", "moons", "circles", "spiral", "batches", "split"]

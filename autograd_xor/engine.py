@@ -27,12 +27,12 @@ keeps no closure and holds no tuple for one or two parents):
   `_db` None; its author's `_backward` function does its share of the chain rule.
 """
 
-import gc
 import math
-from itertools import repeat
 from numbers import Real
 
 from . import modes as _modes
+from ._checks import shorten
+from ._collector import Pool
 from .modes import detect_anomaly, enable_grad, is_grad_enabled, no_grad
 from .ops import OPS, op_text
 
@@ -68,7 +68,7 @@ class Value:
         # Values made by calling Value(...) are the user's: they may carry attributes.
         if cls is not Value:
             return _new(cls)
-        return _take_user() if _user_pool else _refill(_user_pool, _UserValue)
+        return _take_user() if _user_pool else _user_pool.refill()
 
     def __init__(self, data, _children=(), _op="", label=""):
         self.data = _number(data, "Value")
@@ -81,7 +81,7 @@ class Value:
             for c in children:
                 if not isinstance(c, Value):
                     raise TypeError(f"Value: _children must be the Values this one is made "
-                                    f"from, got {type(c).__name__} {_short(c)}")
+                                    f"from, got {type(c).__name__} {shorten(c)}")
             self._a = children            # micrograd style: its _backward is the author's
 
     @property
@@ -207,9 +207,6 @@ class Value:
     def __rpow__(self, other):                                 # other ** self
         return apply_op("**", _constant(_number(other, "**")), self)
 
-    def __abs__(self):
-        return self.abs()
-
     def item(self):
         """The number, as PyTorch's `tensor.item()`: `v.item() == v.data`."""
         return self.data
@@ -268,7 +265,7 @@ class _UserValue(Value):
 def _make_unary_method(op):
     def method(self):
         return apply_op(op.name, self)
-    method.__name__ = method.__qualname__ = op.method
+    method.__name__ = method.__qualname__ = op.method    # (its __doc__ is set below)
     return method
 
 
@@ -281,6 +278,7 @@ for _op in OPS.values():               # unary ops the class does not write out;
     if _name:
         getattr(Value, _name).__doc__ = (f"{_op.written.format('x', 'y', k='k')}: {_op.formula}."
                                          f"\n\nAt edge values: {_op.edges}")
+Value.__abs__ = Value.abs                # abs(v), as v.abs()
 
 
 # --- making nodes ------------------------------------------------------------------------
@@ -293,17 +291,10 @@ def _number(x, op):
         try:
             return float(x)
         except OverflowError:
-            raise OverflowError(f"{op}: {_short(x)} is too large for a float (the largest is "
+            raise OverflowError(f"{op}: {shorten(x)} is too large for a float (the largest is "
                                 f"about 1.8e308); scale it down first") from None
     raise TypeError(f"{op}: expected an int, float or Value, got {type(x).__name__} "
-                    f"{_short(x)}; convert it to a number first, e.g. float(x)")
-
-
-def _short(x, limit=60):
-    """repr(x), cut to `limit` characters, for error messages."""
-    text = repr(x)
-    return text if len(text) <= limit else f"{text[:limit - 20]}…{text[-12:]} " \
-                                           f"({len(text)} characters)"
+                    f"{shorten(x)}; convert it to a number first, e.g. float(x)")
 
 
 def _where(v):
@@ -314,34 +305,19 @@ def _bad_data(op, *operands):
     """The error for an op whose operand's `.data` is not a number a float can hold."""
     v = next((v for v in operands if type(v.data) is not float and
               (not isinstance(v.data, int) or abs(v.data) > 1.8e308)), operands[0])
-    kind = OverflowError if isinstance(v.data, int) else TypeError
-    return kind(f"{op}: an operand's .data is {type(v.data).__name__} {_short(v.data)}"
-                f"{_where(v)}, not a number a float can hold; assign floats to .data")
+    return (OverflowError if isinstance(v.data, int) else TypeError)(
+        f"{op}: an operand's .data is {type(v.data).__name__} {shorten(v.data)}{_where(v)}, "
+        f"not a number a float can hold; assign floats to .data")
 
 
-# Fresh nodes are made in batches of 1,024 while the cyclic garbage collector waits, so that
-# building a big graph does not set off collection after collection, each of which would walk
-# the whole graph built so far (and nodes of ops never form cycles: there is nothing to find).
-_pool, _user_pool = [], []
+# Fresh nodes come from pools made with the garbage collector paused (see _collector.py).
+_pool, _user_pool = Pool(Value), Pool(_UserValue)
 _take, _take_user = _pool.pop, _user_pool.pop
-
-
-def _refill(pool=_pool, cls=Value):
-    """Fill `pool` with fresh instances of `cls` (op nodes by default); return one. (No
-    closure in here: its cell would be allocated before the collector is paused.)"""
-    running = gc.isenabled()
-    gc.disable()
-    try:
-        pool.extend(map(_new, repeat(cls, 1024)))
-    finally:
-        if running:
-            gc.enable()
-    return pool.pop()
 
 
 def _constant(x):
     """A leaf for a plain number that an op met (the 2 of `a * 2`)."""
-    out = _take() if _pool else _refill()
+    out = _take() if _pool else _pool.refill()
     out.data = x
     out.grad = 0.0
     out.label = ""
@@ -352,7 +328,7 @@ def _constant(x):
 
 def _node_of_one(data, op, a, da):
     """The result of an op with one parent `a`, d(result)/da = `da`."""
-    out = _take() if _pool else _refill()
+    out = _take() if _pool else _pool.refill()
     out.data = data
     out.grad = 0.0
     out.label = ""
@@ -367,7 +343,7 @@ def _node_of_one(data, op, a, da):
 
 def _node_of_two(data, op, a, b, da, db):
     """The result of an op with parents `a`, `b` and local derivatives `da`, `db`."""
-    out = _take() if _pool else _refill()
+    out = _take() if _pool else _pool.refill()
     out.data = data
     out.grad = 0.0
     out.label = ""
@@ -417,12 +393,11 @@ def _node(data, op, parents, local, rule=None):
     (None for a selected zero): a node of the layout that fits. Where a local derivative is
     not a finite float, `rule()` gives the node its backward function (without one, the node
     keeps the floats as they are)."""
-    finite = all(type(d) is float and d - d == 0.0 for d in local)
-    if len(parents) == 1 and (finite or local[0] is None or rule is None):
-        return _node_of_one(data, op, parents[0], local[0])
-    if finite or rule is None:
-        if len(parents) == 2:
-            return _node_of_two(data, op, parents[0], parents[1], local[0], local[1])
+    if rule is None or all(type(d) is float and d - d == 0.0 for d in local) or \
+            (len(parents) == 1 and local[0] is None):
+        if len(parents) < 3:
+            return (_node_of_one(data, op, parents[0], local[0]) if len(parents) == 1 else
+                    _node_of_two(data, op, parents[0], parents[1], local[0], local[1]))
         return _node_of_many(data, op, tuple(parents), tuple(local))
     node = _node_of_one(data, op, tuple(parents), None)
     if node._a is not None:                       # (no_grad makes it a leaf)

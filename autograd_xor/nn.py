@@ -15,11 +15,11 @@ files: `MLP.save(path)` writes one, `load_model(path)` (also `autograd_xor.load`
 """
 
 import json
-import gc
 import random
 from numbers import Real
 
 from ._checks import check_whole_number
+from ._collector import pause, resume
 from .engine import Value, weighted_sum
 from .files import write_output
 
@@ -206,15 +206,13 @@ class MLP(Module):
             p.label = name
 
     def __call__(self, x):
-        running = gc.isenabled()
-        gc.disable()
+        running = pause()                   # no collection walks the graph being built
         try:
             for layer in self.layers:
                 # a one-neuron layer returns a bare Value: wrap it for the next layer
                 x = layer([x] if isinstance(x, (Value, Real)) else x)
         finally:
-            if running:
-                gc.enable()
+            resume(running)
         return x
 
     def parameters(self):

@@ -133,7 +133,7 @@ def bce_value(p, t):
     """
     log_p = max(math.log(p), -100.0) if p > 0.0 else -100.0
     log_q = max(math.log1p(-p), -100.0) if p < 1.0 else -100.0
-    return -(t * log_p + (1.0 - t) * log_q)
+    return (t - 1.0) * log_q - t * log_p         # PyTorch's order: the same signed zeros
 
 
 def bce_logits_value(x, t):
@@ -475,7 +475,7 @@ OPS = {op.name: op for op in [
     Op("bce", 2, _bce_forward, _bce_backward,
        "dL/dp = (p − t)/(p(1 − p)), dL/dt = −ln(p/(1 − p))",
        ("({0} − {1})/({0}(1 − {0}))", "−ln({0}/(1 − {0}))"), "bce({0}, {1})", None,
-       ((0.1, 0.9), (0.0, 1.0)), "torch.nn.functional.binary_cross_entropy({0}, {1})",
+       ((0.1, 0.9), (0.0, 1.0)), "torch.nn.functional.binary_cross_entropy({0}, {1}, reduction='none')",
        safe=(_UNIT, _UNIT),
        edges=("PyTorch's BCELoss: each log is clamped at −100, so p = 0 or 1 gives a large "
               "finite loss; the slope (p − t)/max(p(1 − p), 1e−12) (the 1e−12 a C float, as "
@@ -484,7 +484,7 @@ OPS = {op.name: op for op in [
     Op("bce_logits", 2, _bce_logits_forward, _bce_logits_backward,
        "dL/dz = σ(z) − t, dL/dt = −z", ("σ({0}) − {1}", "−{0}"), "bce_logits({0}, {1})",
        None, (_ANY, (0.0, 1.0)),
-       "torch.nn.functional.binary_cross_entropy_with_logits({0}, {1})",
+       "torch.nn.functional.binary_cross_entropy_with_logits({0}, {1}, reduction='none')",
        safe=(None, _UNIT),
        edges=("PyTorch's form (1 − t)·z − log σ(z), which never overflows; slopes σ(z) − t and "
               "−z. A t outside [0, 1] is refused with ValueError.")),

@@ -17,7 +17,8 @@ import math
 from numbers import Real
 
 from ._options import finite_number, non_negative
-from .engine import Value, _short
+from ._checks import shorten as _short
+from .engine import Value
 
 __all__ = ["SGD", "Adam", "AdamW"]
 

@@ -1,117 +1,129 @@
-"""Benchmarks: autograd_xor side by side with micrograd (and PyTorch, where installed).
+"""Benchmarks: autograd_xor side by side with micrograd, every target checked.
 
-    python benchmarks/bench.py            # the full run, a few minutes (`make bench`)
-    python benchmarks/bench.py --quick    # fewer rounds and steps, under a minute
-    python benchmarks/bench.py --only W1,W3 --json out.json --plot bench.png
+    python benchmarks/bench.py            # the full run, several minutes (`make bench`)
+    python benchmarks/bench.py --quick    # fewer rounds and sizes, about two minutes
+    python benchmarks/bench.py --only W1,CLIFF --json out.json
+    python benchmarks/bench.py --record   # also store the results for the docs' page
 
-All engines run in this one process, alternating round by round (so a slow spell of the
-machine hits them all alike), with Python's garbage collector left on as in real use. Each
-row reports the median time per step over the rounds and its ratio to micrograd in the
-same run (higher is faster), and the first loss of each engine, so you can see they
-compute the same thing. PyTorch rows are skipped, with a note, if `torch` is not
-importable. The workloads are described in `benchmarks/workloads.py`; W2 also reports
-tracemalloc's peak memory per op for building the chain and running backward().
-Results are printed as a table and written as JSON (default `benchmarks/results.json`).
+How it measures, so that one contestant never pays for another's garbage and a busy machine
+hurts every contestant alike: all engines run in this one process; before each timed
+segment the heap is cleaned (`gc.collect()`, not timed); each contestant is warmed up first;
+time is CPU time (`time.process_time`), not wall time; rounds alternate the contestants'
+order and each row keeps its best round. The garbage collector is on, as in real use, and
+each segment ends with a (timed) collection of the garbage it left, so that an engine whose
+graphs are reference cycles (micrograd's closures) pays for freeing them; in the "GC off"
+race the collector is off for both sides and nothing is collected. PyTorch rows run in a child
+process, because importing torch slows every full collection in the process.
+
+The workloads are described in `benchmarks/workloads.py`. The run ends with a table of every
+target of the performance issue: the measured value, the target and PASS or FAIL. Results
+are written as JSON (default `benchmarks/results.json`); `--record` also writes
+`docs/benchmarks.json`, which the docs' performance page shows and plots.
 """
 
 import argparse
+import datetime
 import gc
+import importlib.util
 import json
 import os
 import platform
-import statistics
+import subprocess
 import sys
 import time
 import tracemalloc
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
 import workloads as W  # noqa: E402  (the file next to this one)
 
-import importlib.util
-import subprocess
-
 HAVE_TORCH = importlib.util.find_spec("torch") is not None
+RECORD = os.path.join(os.path.dirname(HERE), "docs", "benchmarks.json")
+WORKLOADS = ("W1", "GCOFF", "W2", "W3", "CLIFF", "COMPILE")
 
 
-def _time_steps(step, n):
-    t0 = time.perf_counter()
+# --- racing contestants --------------------------------------------------------------------
+
+def _segment(step, n, pay_garbage=True):
+    """CPU time per step of n steps, started on a clean heap (that cleaning is not timed);
+    with `pay_garbage`, the collection of the garbage the steps left is timed with them, so
+    an engine whose graphs are reference cycles (micrograd's) pays for freeing them."""
+    gc.collect()
+    t0 = time.process_time()
     for _ in range(n):
         step()
-    return (time.perf_counter() - t0) / n
+    if pay_garbage:
+        gc.collect()
+    return (time.process_time() - t0) / n
 
 
-def race(contestants, rounds, budget):
-    """contestants: {name: (setup, steps_per_round[, warmup])}: setup() returns step().
-    Each step's first call gives the loss for the cross-check, `warmup` more calls (the
-    compiled path's trace check and code generation) are not timed. Returns {name: row}."""
-    rows = {}
-    steps = {}
+def race(contestants, rounds, budget, gc_off=False):
+    """contestants: {name: (setup, steps_per_round or None[, warm-up calls])}; setup()
+    returns step(), which returns the loss. The first call gives the loss for the
+    cross-check; the warm-up calls (a compiled step's trace and check) are not timed.
+    Returns {name: row} with the best time per step over the rounds."""
+    rows, steps = {}, {}
     for name, (setup, nsteps, *warmup) in contestants.items():
-        t0 = time.perf_counter()
         step = setup()
-        first = step()                           # the first loss, for the cross-check
-        for _ in range(warmup[0] if warmup else 0):
+        first = step()
+        for _ in range(warmup[0] if warmup else 1):
             step()
-        rows[name] = {"setup_s": time.perf_counter() - t0, "first_loss": first, "times": []}
+        if nsteps is None:                       # about `budget` CPU seconds a round
+            nsteps = max(1, min(2000, int(budget / max(_segment(step, 1), 1e-6))))
+        rows[name] = {"first_loss": first, "steps_per_round": nsteps, "times": []}
         steps[name] = step
-        if nsteps is None:                       # fill about `budget` seconds per round
-            t = _time_steps(step, 1)
-            nsteps = max(1, min(1000, int(budget / max(t, 1e-6))))
-        rows[name]["steps_per_round"] = nsteps
     names = list(contestants)
     for r in range(rounds):
         for name in (names if r % 2 == 0 else names[::-1]):
-            # micrograd's graphs are reference cycles (each node's _backward closure holds
-            # the node), freed only by the garbage collector: each round starts clean and
-            # pays, in its time, for collecting its own garbage
-            gc.collect()
-            n = rows[name]["steps_per_round"]
-            t0 = time.perf_counter()
-            _time_steps(steps[name], n)
-            gc.collect()
-            rows[name]["times"].append((time.perf_counter() - t0) / n)
+            if gc_off:
+                gc.disable()
+            try:
+                rows[name]["times"].append(_segment(steps[name], rows[name]["steps_per_round"],
+                                                    pay_garbage=not gc_off))
+            finally:
+                gc.enable()
     for row in rows.values():
-        row["median_s"] = statistics.median(row["times"])
+        row["best_s"] = min(row["times"])
     return rows
 
 
-def _ratio(rows, name, base="micrograd"):
-    if "ratio_to_micrograd" in rows[name]:
-        return rows[name]["ratio_to_micrograd"]
-    return rows[base]["median_s"] / rows[name]["median_s"] if base in rows else None
+def ratio(rows, name, base="micrograd"):
+    return rows[base]["best_s"] / rows[name]["best_s"]
 
 
-def bench_w1(quick, torch_child=False):
-    c = {"micrograd": (W.w1_micrograd, 1)}
-    if torch_child:
-        c["torch, scalar 0-d tensors"] = (W.w1_torch_scalar, 1)
-        c["torch, batched"] = (W.w1_torch_batched, None)
-    else:
-        c["autograd_xor (W1: nn.MLP)"] = (W.w1_ours, None)
-        c["autograd_xor (W1-ops: binary ops)"] = (W.w1_ops_ours, None)
-        c["autograd_xor compiled (W4)"] = (W.w4_w1_compiled, None, 1)
-    return race(c, rounds=3 if quick else 7, budget=0.3 if quick else 1.0)
+def bench_w1(quick):
+    by_hand_matches = W.check_w1_by_hand(steps=3)
+    c = {"micrograd": (W.w1_micrograd, 3 if quick else 5),
+         "autograd_xor nn (W1)": (W.w1_ours, None),
+         "micrograd's nn on our Value (W1-ops)": (W.w1_ops_ours, None),
+         "compiled (W4)": (W.w4_w1_compiled, None, 2),
+         "by hand, lists of floats": (W.w1_by_hand, None)}
+    rows = race(c, rounds=3 if quick else 7, budget=0.4 if quick else 1.0)
+    rows["by hand, lists of floats"]["same_loss_and_gradients"] = by_hand_matches
+    return rows
 
 
-def bench_w3(quick, torch_child=False):
-    epochs = 1000 if quick else 10_000
-    c = {"micrograd": (W.w3_micrograd, epochs)}
-    if torch_child:
-        c["torch, batched"] = (W.w3_torch_batched, epochs)
-    else:
-        c["autograd_xor (W3)"] = (W.w3_ours, epochs)
-        c["autograd_xor compiled (W4)"] = (W.w4_w3_compiled, epochs, 1)
+def bench_gc_off(quick):
+    c = {"micrograd": (W.w1_micrograd, 2),
+         "autograd_xor nn (W1)": (W.w1_ours, None),
+         "micrograd's nn on our Value (W1-ops)": (W.w1_ops_ours, None)}
+    return race(c, rounds=3 if quick else 7, budget=0.3 if quick else 1.0, gc_off=True)
+
+
+def bench_w3(quick):
+    epochs = 200 if quick else 2000
+    c = {"micrograd": (W.w3_micrograd, epochs),
+         "autograd_xor (W3)": (W.w3_ours, epochs),
+         "compiled (W4)": (W.w4_w3_compiled, epochs, 2)}
     return race(c, rounds=3, budget=None)
 
 
-def torch_rows(args, only):
-    """The PyTorch rows, run in a child process: importing torch alone makes every full
-    garbage collection in the process slower, which would tax the pure-Python engines.
-    The child times its own micrograd for the ratios."""
-    if not HAVE_TORCH:
+def torch_rows(only, quick):
+    """PyTorch's W1 and W3 rows, from a child process that races its own micrograd."""
+    if not HAVE_TORCH or not only & {"W1", "W3"}:
         return None
     cmd = [sys.executable, __file__, "--torch-child", "--only", ",".join(sorted(only))]
-    if args.quick:
+    if quick:
         cmd.append("--quick")
     out = subprocess.run(cmd, capture_output=True, text=True)
     if out.returncode != 0:
@@ -120,164 +132,229 @@ def torch_rows(args, only):
     return json.loads(out.stdout)
 
 
-def _merge(rows, child):
-    """Add the child's torch rows, with their ratio to the child's own micrograd."""
+def torch_child(only, quick):
+    import torch
+    torch.set_num_threads(1)
+    child = {}
+    if "W1" in only:
+        child["W1"] = race({"micrograd": (W.w1_micrograd, 1),
+                            "torch, scalar 0-d tensors": (W.w1_torch_scalar, 1),
+                            "torch, batched": (W.w1_torch_batched, None)},
+                           rounds=3 if quick else 5, budget=0.3)
+    if "W3" in only:
+        epochs = 200 if quick else 2000
+        child["W3"] = race({"micrograd": (W.w3_micrograd, epochs),
+                            "torch, batched": (W.w3_torch_batched, epochs)},
+                           rounds=3, budget=None)
+    json.dump(child, sys.stdout)
+
+
+def merge_torch(rows, child):
     for name, row in child.items():
         if name != "micrograd":
-            row["ratio_to_micrograd"] = child["micrograd"]["median_s"] / row["median_s"]
+            row["ratio"] = child["micrograd"]["best_s"] / row["best_s"]
             row["note"] = "separate process"
             rows[name] = row
 
 
-def _chain_run(value_cls, n, kind, memory):
+# --- memory, the GC cliff and the compile cost ----------------------------------------------
+
+def chain_memory(n, kind):
+    """Peak bytes per op (tracemalloc) of building a chain of n ops and its backward()."""
     gc.collect()
-    if memory:
-        tracemalloc.start()
-    t0 = time.perf_counter()
-    x, y = W.chain(value_cls, n, kind)
-    t1 = time.perf_counter()
+    tracemalloc.start()
     try:
+        x, y = W.chain(W.ax.Value, n, kind)
         y.backward()
-        ok = x.grad == 1.0
-    except RecursionError:
-        ok = "RecursionError"
-    t2 = time.perf_counter()
-    peak = None
-    if memory:
-        peak = tracemalloc.get_traced_memory()[1] / n
+        assert x.grad == 1.0
+        return tracemalloc.get_traced_memory()[1] / n
+    finally:
         tracemalloc.stop()
-    del x, y
-    gc.collect()
-    return {"build_s_per_op": (t1 - t0) / n, "backward_s_per_op": (t2 - t1) / n,
-            "ok": ok, "peak_bytes_per_op": peak}
 
 
 def bench_w2(quick):
-    from micrograd.engine import Value as MValue
-    rows = {}
-    sizes = [10_000, 100_000] if quick else [10_000, 100_000, 1_000_000]
-    for kind in ("const", "shared"):
-        for n in [500]:
-            rows[f"micrograd, {kind}, n={n}"] = _micrograd_chain(MValue, n, kind)
-        rows[f"micrograd, {kind}, n=10000"] = _micrograd_chain(MValue, 10_000, kind)
-        for n in sizes:
-            row = _chain_run(W.ax.Value, n, kind, memory=False)
-            row["peak_bytes_per_op"] = _chain_run(W.ax.Value, n, kind, memory=True)[
-                "peak_bytes_per_op"]
-            rows[f"autograd_xor, {kind}, n={n}"] = row
+    n = 200_000 if quick else 1_000_000
+    return {kind: {"n": n, "peak_bytes_per_op": chain_memory(n, kind)}
+            for kind in ("const", "shared")}
+
+
+def bench_cliff(quick):
+    """CPU time per node of building a wide graph and its backward(), default GC settings,
+    at 1e5 and 1e6 live nodes: full collections that walk the whole live graph would make
+    the big one dearer per node."""
+    out = {}
+    for n in (100_000, 1_000_000):
+        best = None
+        for _ in range(2 if quick else 3):
+            gc.collect()
+            t0 = time.process_time()
+            leaves, root = W.wide(n)
+            root.backward()
+            t = (time.process_time() - t0) / n
+            best = t if best is None else min(best, t)
+            del leaves, root
+        out[str(n)] = {"s_per_node": best}
+    out["ratio"] = out["1000000"]["s_per_node"] / out["100000"]["s_per_node"]
+    return out
+
+
+def bench_compile(quick):
+    """Compile cost (trace, check and code generation: the first two calls) and its peak
+    memory, for MLPs 2-w-w-1 on 100 points (benchmarks/compile_cost.py)."""
+    try:
+        import compile_cost
+    except ImportError:
+        return None
+    widths = (16, 64) if quick else (16, 64, 128)
+    return {str(w): compile_cost.measure_compile_cost(w) for w in widths}
+
+
+# --- the targets --------------------------------------------------------------------------
+
+def targets(res):
+    """(what, measured, target text, passed) for every target the results can speak to."""
+    rows = []
+
+    def add(what, value, text, ok, fmt="{:.1f}x"):
+        rows.append((what, fmt.format(value) if value is not None else "—", text, ok))
+
+    if "W1" in res:
+        w1 = res["W1"]
+        add("W1 eager nn vs micrograd (GC on)", ratio(w1, "autograd_xor nn (W1)"), "≥ 90x",
+            ratio(w1, "autograd_xor nn (W1)") >= 90)
+        add("W1-ops (micrograd's nn on our Value)",
+            ratio(w1, "micrograd's nn on our Value (W1-ops)"), "≥ 30x",
+            ratio(w1, "micrograd's nn on our Value (W1-ops)") >= 30)
+        add("W1 compiled vs micrograd", ratio(w1, "compiled (W4)"), "≥ 450x",
+            ratio(w1, "compiled (W4)") >= 450)
+        hand = w1["compiled (W4)"]["best_s"] / w1["by hand, lists of floats"]["best_s"]
+        add("W1 compiled time / by-hand time", hand, "≤ 1.3x", hand <= 1.3, "{:.2f}x")
+        add("by-hand step: same loss and gradients", None, "bit for bit",
+            w1["by hand, lists of floats"]["same_loss_and_gradients"])
+    if "GCOFF" in res:
+        r = ratio(res["GCOFF"], "autograd_xor nn (W1)")
+        add("W1 eager nn vs micrograd, GC off on both", r, "≥ 10x (stretch)", r >= 10)
+    if "CLIFF" in res:
+        r = res["CLIFF"]["ratio"]
+        add("wide graph: cost per node at 1e6 / at 1e5", r, "≤ 1.5x", r <= 1.5, "{:.2f}x")
+    if "W2" in res:
+        for kind, row in res["W2"].items():
+            b = row["peak_bytes_per_op"]
+            add(f"chain of {row['n']:,} ops ({kind}): peak bytes/op", b, "≤ 300", b <= 300,
+                "{:.0f}")
+    if res.get("COMPILE"):
+        limits = {"16": (0.2, 50), "64": (2.0, 300), "128": (5.0, 1000)}
+        for w, row in res["COMPILE"].items():
+            s, mb = limits[w]
+            add(f"compile MLP 2-{w}-{w}-1: seconds", row["seconds"], f"≤ {s}",
+                row["seconds"] <= s, "{:.2f}")
+            add(f"compile MLP 2-{w}-{w}-1: peak MB", row["peak_mb"], f"≤ {mb}",
+                row["peak_mb"] <= mb, "{:.0f}")
     return rows
 
 
-def _micrograd_chain(value_cls, n, kind):
-    runs = [_chain_run(value_cls, n, kind, memory=False) for _ in range(3)]   # short: best of 3
-    row = min(runs, key=lambda r: r["build_s_per_op"] + r["backward_s_per_op"])
-    row["peak_bytes_per_op"] = _chain_run(value_cls, n, kind, memory=True)["peak_bytes_per_op"]
-    return row
+# --- printing and the command ---------------------------------------------------------------
 
-
-def _fmt_time(s):
+def _ms(s):
     return f"{s * 1e3:10.3f} ms" if s >= 1e-4 else f"{s * 1e6:10.3f} µs"
 
 
 def print_race(title, rows, unit="step"):
     print(f"\n{title}")
-    print(f"  {'engine':38} {'median/' + unit:>15} {'vs micrograd':>13}  first loss")
+    print(f"  {'engine':40} {'best CPU/' + unit:>15} {'vs micrograd':>13}  first loss")
     for name, row in rows.items():
-        ratio = _ratio(rows, name)
-        rs = f"{ratio:12.1f}x" if ratio is not None else ""
+        r = row["ratio"] if "ratio" in row else ratio(rows, name) if "micrograd" in rows else 0
         note = f"  ({row['note']})" if "note" in row else ""
-        print(f"  {name:38} {_fmt_time(row['median_s']):>15} {rs:>13}  "
-              f"{row['first_loss']!r}{note}")
+        print(f"  {name:40} {_ms(row['best_s']):>15} {r:12.1f}x  {row['first_loss']!r}{note}")
 
 
-def print_chain(rows):
-    print("\nW2: backward() through a chain of n ops (const: y = y*1.0 + 0.0; "
-          "shared: y = y*a + b)")
-    print(f"  {'engine, chain, size':32} {'build/op':>12} {'backward/op':>12} "
-          f"{'peak bytes/op':>14}  works")
-    for name, r in rows.items():
-        peak = f"{r['peak_bytes_per_op']:14.0f}" if r["peak_bytes_per_op"] else " " * 14
-        back = _fmt_time(r["backward_s_per_op"]) if r["ok"] is True else "—"
-        print(f"  {name:32} {_fmt_time(r['build_s_per_op']):>12} {back:>12} {peak}  {r['ok']}")
+def print_targets(rows):
+    print("\nTargets")
+    width = max(len(r[0]) for r in rows)
+    for what, value, text, ok in rows:
+        print(f"  {what:{width}}  {value:>10}  {text:>16}  {'PASS' if ok else 'FAIL'}")
+
+
+def machine():
+    return {"python": platform.python_version(), "implementation": platform.python_implementation(),
+            "machine": platform.machine(), "system": platform.system(),
+            "processor": platform.processor() or platform.machine(), "cores": os.cpu_count(),
+            "date": datetime.date.today().isoformat()}
 
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="fewer rounds, steps and sizes")
-    ap.add_argument("--only", default="W1,W2,W3",
-                    help="comma-separated workloads: W1 (with W1-ops and W4), W2, W3 (with W4)")
-    ap.add_argument("--json", default=os.path.join(os.path.dirname(__file__), "results.json"),
+    ap.add_argument("--only", default=",".join(WORKLOADS),
+                    help=f"comma-separated workloads, from {', '.join(WORKLOADS)}")
+    ap.add_argument("--json", default=os.path.join(HERE, "results.json"),
                     help="where to write the results (default: benchmarks/results.json)")
-    ap.add_argument("--plot", default=None, help="also draw the ratios to this image file")
+    ap.add_argument("--record", action="store_true",
+                    help="also write docs/benchmarks.json, the docs' performance page data")
     ap.add_argument("--torch-child", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
-    only = {w.strip().upper() for w in args.only.split(",")}
-    unknown = only - {"W1", "W2", "W3"}
+    only = {w.strip().upper() for w in args.only.split(",") if w.strip()}
+    unknown = only - set(WORKLOADS)
     if unknown:
-        ap.error(f"--only: unknown workload(s) {sorted(unknown)}; choose from W1, W2, W3")
-
+        ap.error(f"--only: unknown workload(s) {sorted(unknown)}; choose from "
+                 f"{', '.join(WORKLOADS)}")
     try:
         import micrograd  # noqa: F401
     except ImportError:
         sys.exit("bench: micrograd is not installed; run `make bench`, or "
                  "`pip install -e '.[bench]'`")
     if args.torch_child:
-        import torch
-        torch.set_num_threads(1)
-        child = {}
-        if "W1" in only:
-            child["W1"] = bench_w1(args.quick, torch_child=True)
-        if "W3" in only:
-            child["W3"] = bench_w3(args.quick, torch_child=True)
-        json.dump(child, sys.stdout)
+        torch_child(only, args.quick)
         return 0
-    print(f"Python {platform.python_version()} on {platform.machine()}, "
-          f"{os.cpu_count()} cores; garbage collector on")
-    child = torch_rows(args, only & {"W1", "W3"}) if only & {"W1", "W3"} else None
-    if not HAVE_TORCH:
-        print("  (PyTorch rows skipped: torch is not importable; `pip install torch` adds them)")
-    results = {"python": platform.python_version(), "quick": args.quick,
-               "torch": bool(child)}
+    info = machine()
+    print(f"Python {info['python']} on {info['machine']}, {info['cores']} cores; CPU time, "
+          f"best of alternating rounds; garbage collector on unless said")
+    child = torch_rows(only, args.quick)
+    res = {"machine": info, "quick": args.quick}
     if "W1" in only:
-        results["W1"] = bench_w1(args.quick)
+        res["W1"] = bench_w1(args.quick)
         if child:
-            _merge(results["W1"], child["W1"])
+            merge_torch(res["W1"], child["W1"])
         print_race("W1: micrograd's demo, one full-batch SGD step (100 two-moons points, "
-                   "MLP 2-16-16-1)", results["W1"])
+                   "MLP 2-16-16-1)", res["W1"])
+    if "GCOFF" in only:
+        res["GCOFF"] = bench_gc_off(args.quick)
+        print_race("W1 with the garbage collector off on both sides", res["GCOFF"])
     if "W3" in only:
-        results["W3"] = bench_w3(args.quick)
+        res["W3"] = bench_w3(args.quick)
         if child:
-            _merge(results["W3"], child["W3"])
-        print_race("W3: the seed's XOR 2-3-1 sigmoid network, one full-batch epoch",
-                   results["W3"], unit="epoch")
+            merge_torch(res["W3"], child["W3"])
+        print_race("W3: the sigmoid XOR network 2-3-1, one full-batch epoch", res["W3"],
+                   unit="epoch")
     if "W2" in only:
-        results["W2"] = bench_w2(args.quick)
-        print_chain(results["W2"])
-    with open(args.json, "w") as f:
-        json.dump(results, f, indent=1)
-    print(f"\nwrote {args.json}")
-    if args.plot:
-        plot(results, args.plot)
-        print(f"wrote {args.plot}")
+        res["W2"] = bench_w2(args.quick)
+        print("\nW2: a chain of ops, built and backward()-ed: peak memory per op")
+        for kind, row in res["W2"].items():
+            print(f"  {kind:6} n={row['n']:>9,}  {row['peak_bytes_per_op']:6.0f} bytes/op")
+    if "CLIFF" in only:
+        res["CLIFF"] = bench_cliff(args.quick)
+        print("\nA wide graph (many small sums joined at the end), build + backward(), "
+              "CPU time per node")
+        for n in ("100000", "1000000"):
+            print(f"  {int(n):>9,} nodes  {res['CLIFF'][n]['s_per_node'] * 1e9:7.0f} ns/node")
+    if "COMPILE" in only:
+        res["COMPILE"] = bench_compile(args.quick)
+        if res["COMPILE"] is None:
+            print("\n(compile cost skipped: benchmarks/compile_cost.py is missing)")
+        else:
+            print("\nCompile cost: trace, check and code generation (first two calls)")
+            for w, row in res["COMPILE"].items():
+                print(f"  MLP 2-{w}-{w}-1 on 100 points  {row['seconds']:6.2f} s  "
+                      f"{row['peak_mb']:7.1f} MB peak")
+    checks = targets(res)
+    res["targets"] = [{"what": w, "measured": v, "target": t, "passed": bool(ok)}
+                      for w, v, t, ok in checks]
+    print_targets(checks)
+    for path in [args.json] + ([RECORD] if args.record else []):
+        with open(path, "w") as f:
+            json.dump(res, f, indent=1, default=str)
+        print(f"wrote {path}")
     return 0
-
-
-def plot(results, path):
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    names, ratios = [], []
-    for w in ("W1", "W3"):
-        for name in results.get(w, {}):
-            if name != "micrograd":
-                names.append(f"{w}: {name}")
-                ratios.append(_ratio(results[w], name))
-    fig, ax = plt.subplots(figsize=(8, 0.4 * len(names) + 1))
-    ax.barh(names[::-1], ratios[::-1])
-    ax.set_xscale("log")
-    ax.set_xlabel("speed-up over micrograd (median per step, same run)")
-    fig.tight_layout()
-    fig.savefig(path)
 
 
 if __name__ == "__main__":

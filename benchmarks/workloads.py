@@ -12,6 +12,10 @@ returns the loss as a float, so the runner can check that the engines agree.
 - W3: the seed's XOR network (seed 001): 2-3-1, sigmoid units, mean binary cross-entropy,
   full-batch SGD with lr 0.1, for a number of epochs.
 - W4: the compiled replay (`autograd_xor.compile`) on W1 and W3.
+- W1 by hand: the W1 step written out over lists of floats (`w1_by_hand`), the bar a
+  compiled replay is held to; it gives the engine's loss and gradients bit for bit.
+- A wide graph (`wide`): many small sums joined at the end, for the garbage collector's cost
+  on big graphs.
 """
 
 import math
@@ -334,3 +338,116 @@ def chain(value_cls, n, kind):
         for _ in range(n // 2):
             y = y * a + b
     return x, y
+
+
+# --- W1 by hand: the same step over lists of floats, no graph -----------------------------
+
+def w1_by_hand():
+    """micrograd's demo step written out by hand over lists of floats: the forward pass per
+    point, then the backward pass in the order `backward()` walks the graph (the L2 term
+    first, then the points from last to first, and in each point the layers from the output
+    down), so that the loss and every gradient are the engine's, bit for bit. What a compiled
+    replay is measured against."""
+    random.seed(DEMO_SEED)
+    model = ax.MLP(2, [16, 16, 1])                 # only to draw micrograd's initial weights
+    layers = [[([w.data for w in n.w], n.b.data) for n in layer.neurons]
+              for layer in model.layers]
+    xs, ys = two_moons()
+    state = {"k": 0, "grads": None}
+
+    def step():
+        # forward: every weighted sum and activation of every point, as the engine adds them
+        acts = []
+        scores = []
+        for x in xs:
+            a0 = x
+            per = [a0]
+            for li, layer in enumerate(layers):
+                out = []
+                for w, b in layer:
+                    s = b
+                    for wi, xi in zip(w, a0):
+                        s += wi * xi
+                    out.append(s)
+                a0 = [0.0 if s < 0.0 else s for s in out] if li < 2 else out
+                per.append((out, a0))
+            acts.append(per)
+            scores.append(a0[0])
+        losses = []
+        for y, s in zip(ys, scores):
+            z = 1.0 + (-y) * s
+            losses.append(0.0 if z < 0.0 else z)
+        total_data = 0.0
+        for v in losses:
+            total_data += v
+        data_loss = total_data * (1.0 / len(losses))
+        params = [p for layer in layers for w, b in layer for p in w + [b]]
+        reg_sum = 0.0
+        for p in params:
+            reg_sum += p * p
+        loss = data_loss + 1e-4 * reg_sum
+        # backward: L2 first (d/dp of p*p, twice), then the points from last to first
+        gw = [[[p * 1e-4 + p * 1e-4 for p in w] for w, _ in layer] for layer in layers]
+        gb = [[b * 1e-4 + b * 1e-4 for _, b in layer] for layer in layers]
+        g_loss = 1.0 * (1.0 / len(losses))
+        for i in range(len(xs) - 1, -1, -1):
+            y, per = ys[i], acts[i]
+            z = 1.0 + (-ys[i]) * scores[i]
+            g_s = ((1.0 * g_loss) if z > 0.0 else 0.0) * (-y)
+            g_out = [g_s]
+            for li in range(len(layers) - 1, -1, -1):
+                out, a = per[li + 1]
+                below = per[li][1] if li > 0 else per[0]
+                if li < 2:                              # relu: a selected zero below 0
+                    g_out = [g if s > 0.0 else 0.0 for g, s in zip(g_out, out)]
+                g_below = [0.0] * len(below)
+                for j in range(len(layers[li]) - 1, -1, -1):
+                    w, _ = layers[li][j]
+                    g = g_out[j]
+                    for k in range(len(w)):
+                        gw[li][j][k] += below[k] * g
+                        g_below[k] += w[k] * g
+                    gb[li][j] += 1.0 * g
+                g_out = g_below
+        lr = 1.0 - 0.9 * (state["k"] % 100) / 100
+        for layer, gl, bl in zip(layers, gw, gb):
+            for j, (w, b) in enumerate(layer):
+                layer[j] = ([wi - lr * gi for wi, gi in zip(w, gl[j])], b - lr * bl[j])
+        state["k"] += 1
+        state["grads"] = [g for gl, bl in zip(gw, gb) for gj, bj in zip(gl, bl) for g in gj + [bj]]
+        return loss
+    step.state = state
+    return step
+
+
+def check_w1_by_hand(steps=3):
+    """True when the hand-written step gives the engine's loss and gradients, bit for bit,
+    for `steps` steps of training."""
+    by_hand = w1_by_hand()
+    random.seed(DEMO_SEED)
+    model = ax.MLP(2, [16, 16, 1])
+    xs, ys = two_moons()
+    for k in range(steps):
+        total, _ = demo_loss(model, ax.Value, xs, ys)
+        model.zero_grad()
+        total.backward()
+        if by_hand() != total.data or by_hand.state["grads"] != [p.grad for p in
+                                                                 model.parameters()]:
+            return False
+        lr = 1.0 - 0.9 * (k % 100) / 100
+        for p in model.parameters():
+            p.data -= lr * p.grad
+    return True
+
+
+# --- a wide graph: the garbage collector's cliff ------------------------------------------
+
+def wide(n):
+    """About n nodes: n/4 leaves, each through `x * 0.5 + 1.0` (two constants, a product
+    and a sum), the sums joined pairwise into one root. Returns (leaves, root)."""
+    leaves = [ax.Value(float(i % 7) * 0.1) for i in range(n // 4)]
+    parts = [x * 0.5 + 1.0 for x in leaves]
+    while len(parts) > 1:
+        parts = [parts[i] + parts[i + 1] if i + 1 < len(parts) else parts[i]
+                 for i in range(0, len(parts), 2)]
+    return leaves, parts[0]

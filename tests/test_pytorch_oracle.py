@@ -150,7 +150,7 @@ def test_random_graphs_match_pytorch_on_ordinary_and_edge_values(case):
 @settings(max_examples=int(os.environ.get("ORACLE_EXAMPLES", "30000")), deadline=None)
 @given(CASES)
 def test_many_new_random_graphs_match_pytorch(case):
-    # `make test-slow`: 30,000 graphs drawn afresh on every run (about two minutes)
+    # `make test-slow`: 30,000 graphs drawn afresh on every run (a few minutes)
     tree, point = case
     compare(tree, point)
 

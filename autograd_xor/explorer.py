@@ -48,8 +48,8 @@ from collections import Counter
 
 from .engine import Value, topological_order
 from .ops import lookup
+from .ops import written as write_op
 from .render import DotNotFoundError
-from .stepping import _written
 from ._explorer_page import SCRIPT, STYLE
 
 __all__ = ["explore", "Explorer", "GraphTooLargeError", "MAX_NODES", "node_ids",
@@ -202,7 +202,7 @@ def _templates(v, local):
     n = len(v._prev)
     places = [f"{{{j}}}" for j in range(n)]
     if _handmade(v):
-        return (_written(v, places), [None] * n,
+        return (write_op(v._op, places), [None] * n,
                 f"'{v._op}' is not in the op table: its own _backward gives the derivative")
     row, k = lookup(v._op)
     parts = _weighted_sum_parts(v) if row.name == "Σw·x+b" else None
@@ -218,9 +218,9 @@ def _templates(v, local):
         derivs = [f"softmax({', '.join(places)})[{j}] − {1 if j == k else 0}" for j in range(n)]
         return written, derivs, row.formula
     if row.arity == 0 or len(row.derivative) != n:
-        return _written(v, places), [None] * n, row.formula
+        return write_op(v._op, places), [None] * n, row.formula
     ktext = v._op[2:] if row.name == "**k" else str(k)
-    return _written(v, places), [t.replace("{k}", ktext) for t in row.derivative], row.formula
+    return write_op(v._op, places), [t.replace("{k}", ktext) for t in row.derivative], row.formula
 
 
 def _graph(order, ids):
@@ -379,7 +379,7 @@ def _paint(mark, pending, standalone):
     """The fill and line attributes of a node's shape: plain on the page (its style sheet
     marks the steps); in a standalone drawing, the step's marks in the project's stepping
     colours, each with its own line as well."""
-    from .stepping import CURRENT, PARENT, PENDING
+    from .render import CURRENT, PARENT, PENDING
     if standalone and mark == "current":
         return f'fill="{CURRENT}" stroke="#000" stroke-width="3"'
     if standalone and mark == "parent":

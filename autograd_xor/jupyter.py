@@ -28,7 +28,6 @@ except ImportError:
 
 from .explorer import GraphTooLargeError, explore
 from .render import DotNotFoundError
-from .stepping import BackwardStep
 
 __all__ = ["Stepper"]
 
@@ -151,7 +150,7 @@ class Stepper(widgets.VBox):
             self._explorer = explore(step.order[-1])
         ex = self._explorer
         n_nodes = step.total
-        k = step.index + 1 + (n_nodes if isinstance(step, BackwardStep) else 0)
+        k = step.index + 1 + (n_nodes if hasattr(step, "upstream") else 0)
         (width, height), boxes = ex.size(self.rankdir)
         if self.whole:
             scale = min(1.0, VIEW[0] / width, VIEW[1] / height)
@@ -167,7 +166,7 @@ class Stepper(widgets.VBox):
 
 def _position(step):
     """The step's node's index in the topological order."""
-    return step.index if not isinstance(step, BackwardStep) else step.total - 1 - step.index
+    return step.index if not hasattr(step, "upstream") else step.total - 1 - step.index
 
 
 def _inside(box, centre, w, h, margin=10):

@@ -34,7 +34,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any, Callable, Optional, Tuple
 
-__all__ = ["Op", "OPS", "lookup", "op_text", "WEIGHTED_SUM", "BCE_EPSILON", "sigmoid",
+__all__ = ["Op", "OPS", "lookup", "op_text", "written", "WEIGHTED_SUM", "BCE_EPSILON", "sigmoid",
            "bce_value", "bce_logits_value", "softmax_floats", "logsumexp"]
 
 # PyTorch's binary_cross_entropy clamps the derivative's denominator at EPSILON = 1e-12,
@@ -532,3 +532,21 @@ def lookup(text):
                 break
     raise KeyError(f"the op {text!r} is not in the op table (autograd_xor.ops.OPS); a node "
                    f"made with Value(data, children, op) keeps its own _backward")
+
+
+def written(text, args):
+    """The op whose `_op` text is `text`, written with `args` (names or numbers) as the table
+    writes it; an op the table does not know (a node made by hand) as `op(args)`.
+
+        >>> written("*", ["a", "b"]), written("tanh", ["n"]), written("**2", ["a"])
+        ('a * b', 'tanh(n)', 'a**2')
+        >>> written("sin", ["x"]), written("Σw·x+b", ["w", "x", "b"])
+        ('sin(x)', 'Σw·x+b(w, x, b)')
+    """
+    try:
+        op, k = lookup(text)
+    except KeyError:
+        op = None
+    if op is None or op.arity == 0:
+        return f"{text}({', '.join(args)})"
+    return op.written.replace("{k}", text[2:] if op.name == "**k" else str(k)).format(*args)

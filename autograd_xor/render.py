@@ -53,6 +53,10 @@ HIGHLIGHT = "#ffcc80"        # the fill of highlighted nodes (orange)
 INCREASE = "#2e7d32"         # green: the update raises the weight (-grad > 0)
 DECREASE = "#c62828"         # red: the update lowers the weight (-grad < 0)
 UNCHANGED = "#9e9e9e"        # grey: a zero gradient
+# Stepping through a pass (the stepper, the explorer):
+CURRENT = "#ffcc80"          # the node of this step (orange)
+PARENT = "#b3e5fc"           # its parents (light blue)
+PENDING = "#eeeeee"          # forward: nodes not computed yet (grey)
 
 
 class DotNotFoundError(RuntimeError):

@@ -33,26 +33,11 @@ each of which displays itself (a line of text, and the graph in a notebook).
 import html
 
 from .engine import Value, topological_order
-from .ops import lookup
+from .ops import written
+from .render import CURRENT, PARENT, PENDING
 
 __all__ = ["ForwardStep", "BackwardStep", "Steps", "forward_steps", "backward_steps", "step",
            "CURRENT", "PARENT", "PENDING"]
-
-CURRENT = "#ffcc80"    # the node of this step (orange)
-PARENT = "#b3e5fc"     # its parents (light blue)
-PENDING = "#eeeeee"    # forward: nodes not computed yet (grey)
-
-def _written(v, args):
-    """Node v's op written with `args` (names or numbers) as the op table writes it, e.g.
-    `a * b`, `tanh(n)`, `-a`, `a**2`; numbers in brackets where a sign could mislead."""
-    try:
-        op, k = lookup(v._op)
-    except KeyError:                        # a micrograd-style node made by hand
-        op = None
-    if op is None or op.arity == 0:
-        return f"{v._op}({', '.join(args)})"
-    template = op.written.replace("{k}", v._op[2:] if op.name == "**k" else str(k))
-    return template.format(*args)
 
 
 def _n(x):
@@ -126,7 +111,7 @@ class ForwardStep(_Step):
 
     def formula(self):
         """The op written with the parents' names, e.g. `a * b` or `tanh(n)`."""
-        return _written(self.node, [self.name(p) for p in self.node._prev])
+        return written(self.node._op, [self.name(p) for p in self.node._prev])
 
     def text(self):
         v, me = self.node, self.name(self.node)
@@ -134,7 +119,7 @@ class ForwardStep(_Step):
         if not v._prev:
             return head + f"{_n(v.data)} (a leaf)"
         bracket = v._op == "neg" or v._op.startswith("**") and v._op != "**"
-        numbers = _written(v, [f"({_n(p.data)})" if bracket else _n(p.data) for p in v._prev])
+        numbers = written(v._op, [f"({_n(p.data)})" if bracket else _n(p.data) for p in v._prev])
         local = ", ".join(f"∂{me}/∂{self.name(p)} = {_n(d)}" for p, d in zip(v._prev, v._local))
         return head + f"{self.formula()} = {numbers} = {_n(v.data)}; local derivatives {local}"
 

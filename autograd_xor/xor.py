@@ -8,6 +8,7 @@
 import random
 from dataclasses import dataclass, field
 
+from .datasets import XOR_INPUTS, XOR_TARGETS
 from .engine import Value, no_grad
 from .losses import binary_cross_entropy
 from .nn import MLP
@@ -15,9 +16,6 @@ from .optim import SGD
 
 __all__ = ["XOR_INPUTS", "XOR_TARGETS", "learned_xor", "XORResult", "make_xor_model",
            "train_xor"]
-
-XOR_INPUTS = [[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]]
-XOR_TARGETS = [0.0, 1.0, 1.0, 0.0]
 
 
 def learned_xor(outputs):

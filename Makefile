@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: demo test dot clean bench bench-quick docs serve-docs
+.PHONY: demo test test-slow dot clean bench bench-quick docs serve-docs
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,8 +36,12 @@ dot:
 demo: $(VENV)/.installed
 	$(BIN)/autograd-xor train
 
+# The slow tests (each default training run reaching its accuracy) run in test-slow.
 test: $(VENV)/.installed-test dot
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -m "not slow"
+
+test-slow: $(VENV)/.installed-test dot
+	$(BIN)/python -m pytest -q -m slow
 
 $(VENV)/.installed-docs: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install -q -e ".[docs]"

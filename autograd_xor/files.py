@@ -177,12 +177,14 @@ def _target(path):
         if not stat.S_ISREG(st.st_mode):
             raise OutputTargetError(f"cannot write {_shown(name)}: it is not a regular file")
     folder = os.path.dirname(real) or "."
+    # name the folder as the user wrote it, unless a symbolic link led elsewhere
+    said = (os.path.dirname(name) or ".") if real == os.path.abspath(name) else folder
     if not os.path.isdir(folder):
-        raise OutputTargetError(f"cannot write {_shown(name)}: the folder {_shown(folder)} "
+        raise OutputTargetError(f"cannot write {_shown(name)}: the folder {_shown(said)} "
                                 f"does not exist; create it first (mkdir -p) or give another "
                                 f"path")
     if not os.access(folder, os.W_OK | os.X_OK):
-        raise OutputTargetError(f"cannot write {_shown(name)}: the folder {_shown(folder)} is "
+        raise OutputTargetError(f"cannot write {_shown(name)}: the folder {_shown(said)} is "
                                 f"not writable (permission denied); choose another folder")
     return real, st
 
@@ -195,7 +197,7 @@ def check_output(path):
         >>> check_output("no/such/folder/model.json")
         Traceback (most recent call last):
         ...
-        autograd_xor.files.OutputTargetError: cannot write 'no/such/folder/model.json': the folder '...' does not exist; create it first (mkdir -p) or give another path
+        autograd_xor.files.OutputTargetError: cannot write 'no/such/folder/model.json': the folder 'no/such/folder' does not exist; create it first (mkdir -p) or give another path
     """
     if str(path) != "-":
         _target(path)

@@ -84,10 +84,12 @@ def add_parser(sub):
     p.add_argument("--optimizer", choices=list(OPTIMIZERS), default=None,
                    help=f"with --data (default {DEFAULTS['optimizer']})")
     p.add_argument("--batch-size", type=whole_number(1, MAX_BATCH), default=None,
-                   metavar="N", help="examples per update, with --data (default: all the "
-                                     "training points; more than there are means all)")
+                   metavar="N", help=f"examples per update, 1 to {MAX_BATCH:,}, with --data "
+                                     "(default: all the training points; more than there are "
+                                     "means all)")
     p.add_argument("--points", type=whole_number(MIN_POINTS, MAX_POINTS), default=None,
-                   metavar="N", help="points in the data set, 20%% of them held out (default "
+                   metavar="N", help=f"points in the data set, {MIN_POINTS} to {MAX_POINTS:,}, "
+                                     "20%% of them held out (default "
                    + ", ".join(f"{n} {d.points}" for n, d in DATASETS.items() if n != "xor")
                    + "; xor has 4)")
     p.add_argument("--classes", type=whole_number(MIN_CLASSES, MAX_CLASSES), default=None,

@@ -290,49 +290,60 @@ def _temporaries(folder):
     return [p.name for p in folder.iterdir() if ".autograd-xor-tmp-" in p.name]
 
 
-def test_ctrl_c_during_training_is_one_line_and_status_130(tmp_path):
-    target = tmp_path / "m.json"
+def _old_model(folder):
+    target = folder / "m.json"
     target.write_text("old model")
+    return target
+
+
+def _only_the_old_model(folder):
+    return (folder / "m.json").read_text() == "old model" and \
+        [x.name for x in folder.iterdir()] == ["m.json"]
+
+
+def _start_a_slow_save(folder):
+    """A run that is saving over m.json, slowly (the writer's test hook), once the write has
+    begun."""
+    p = _start(["train", "--epochs", "1", "--save", _old_model(folder)], folder, {HOOK: "0.5"})
+    _wait_for(lambda: _temporaries(folder))
+    return p
+
+
+def _ctrl_c(p):
+    """Send Ctrl-C's signal; (exit status, standard error)."""
+    p.send_signal(signal.SIGINT)
+    status = p.wait(timeout=60)                # the output is a few lines: no pipe fills up
+    return status, p.stderr.read()
+
+
+def test_ctrl_c_during_training_is_one_line_and_status_130(tmp_path):
+    target = _old_model(tmp_path)
     p = _start(["train", "--data", "moons", "--epochs", "1000000", "--save", target], tmp_path)
     header = p.stdout.readline()                       # flushed before training starts
     assert header.startswith("Training a 2-16-16-1 network")
     time.sleep(0.3)
-    p.send_signal(signal.SIGINT)
-    out, err = p.communicate(timeout=60)
-    assert p.returncode == 130
-    assert err == "autograd-xor: interrupted\n"
-    assert target.read_text() == "old model" and [x.name for x in tmp_path.iterdir()] == \
-        ["m.json"]
+    assert _ctrl_c(p) == (130, "autograd-xor: interrupted\n")
+    assert _only_the_old_model(tmp_path)
 
 
 def test_ctrl_c_while_writing_leaves_the_old_file_and_no_temporary(tmp_path):
-    target = tmp_path / "m.json"
-    target.write_text("old model")
-    p = _start(["train", "--epochs", "1", "--save", target], tmp_path, {HOOK: "0.5"})
-    _wait_for(lambda: _temporaries(tmp_path))          # the write has begun
-    p.send_signal(signal.SIGINT)
-    _, err = p.communicate(timeout=60)
-    assert p.returncode == 130 and err == "autograd-xor: interrupted\n"
-    assert target.read_text() == "old model" and [x.name for x in tmp_path.iterdir()] == \
-        ["m.json"]
+    assert _ctrl_c(_start_a_slow_save(tmp_path)) == (130, "autograd-xor: interrupted\n")
+    assert _only_the_old_model(tmp_path)
 
 
 def test_kill_9_while_writing_leaves_the_old_file_and_the_next_run_cleans_up(tmp_path):
-    target = tmp_path / "m.json"
-    target.write_text("old model")
-    p = _start(["train", "--epochs", "1", "--save", target], tmp_path, {HOOK: "0.5"})
-    _wait_for(lambda: _temporaries(tmp_path))
+    p = _start_a_slow_save(tmp_path)
     time.sleep(0.6)                                    # part of the data is in the temp file
     p.kill()
     p.communicate(timeout=60)
     assert p.returncode == -signal.SIGKILL
-    assert target.read_text() == "old model"           # the old file, whole
+    assert (tmp_path / "m.json").read_text() == "old model"      # the old file, whole
     left = _temporaries(tmp_path)
     assert len(left) == 1 and left[0].startswith(".m.json.autograd-xor-tmp-")
     assert (tmp_path / left[0]).stat().st_size > 0
-    r = run("train", "--epochs", "600", "--save", target)
+    r = run("train", "--epochs", "600", "--save", tmp_path / "m.json")
     assert r.returncode == 0, r.stderr
-    assert json.loads(target.read_text())["format"] == "autograd_xor.mlp"
+    assert json.loads((tmp_path / "m.json").read_text())["format"] == "autograd_xor.mlp"
     assert [x.name for x in tmp_path.iterdir()] == ["m.json"]     # the leftover is gone
 
 

@@ -8,12 +8,13 @@ optimizer is `optim.Adam` or `optim.SGD`; the data comes from `autograd_xor.data
 into training and held-out points by `datasets.split` (XOR's four points are all used for
 training: there is nothing to hold out).
 
-Training uses `autograd_xor.compile` (for 60 epochs or more, where it pays): the examples are cut into minibatches once (the last
-one may be smaller), each minibatch gets its own compiled step, and every epoch visits the
-minibatches in a new order. A compiled step bakes the numbers that `fn` creates into its
-replay, so each one only ever sees its own fixed minibatch: its replays are exact (the same
-floats as the eager engine, which a test checks), whatever the replay's guards. The default
-is the full batch: one step per epoch.
+Training uses `autograd_xor.compile` for 60 epochs or more, where it pays: the examples are
+cut into minibatches once (the last one may be smaller), each minibatch gets its own
+compiled step, and every epoch visits the minibatches in a new order. A compiled step bakes
+the numbers that `fn` creates (the inputs, the targets, cross-entropy's class indices) into
+its replay, so each step only ever sees its own fixed minibatch: its replays are exact (the
+same floats as the eager engine, which a test checks), whatever the replay's guards. The
+default is the full batch: one step per epoch.
 
     >>> result = train_classifier("moons", points=100, epochs=60, seed=0)
     >>> result.task, result.loss, result.model.task, len(result.losses)

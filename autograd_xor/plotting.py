@@ -197,8 +197,8 @@ def training_figure(result, title=None):
 
 
 def training_image(result, format="png", title=None):
-    """`training_figure(result)` (XOR or a classifier) as the bytes of a .png, .svg or .pdf file, with no dates or
-    versions in it, so the same run gives the same bytes.
+    """`training_figure(result)` (XOR or a classifier) as the bytes of a .png, .svg or .pdf
+    file, with no dates or versions in it, so the same run gives the same bytes.
 
         >>> from autograd_xor.xor import train_xor
         >>> training_image(train_xor(seed=0, epochs=50), "pdf")[:4]
@@ -213,8 +213,8 @@ def training_image(result, format="png", title=None):
 
 
 def plot_training(result, path, title=None):
-    """Draw `training_figure(result)` (XOR or a classifier) into `path` (.png, .svg or .pdf; '-' for PNG on
-    standard output). The file appears whole or not at all.
+    """Draw `training_figure(result)` (XOR or a classifier) into `path` (.png, .svg or .pdf;
+    '-' for PNG on standard output). The file appears whole or not at all.
 
         >>> import os, tempfile
         >>> from autograd_xor.xor import train_xor

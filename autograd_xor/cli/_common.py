@@ -111,12 +111,12 @@ def whole_number(minimum=None, maximum=None):
     return parse
 
 
-def positive_number(maximum=None):
-    """A type for a positive finite float of at most `maximum`.
+def positive_up_to(maximum=None):
+    """A type for a positive finite float of at most `maximum` (None: no bound).
 
-        >>> positive_number(10)("0.5")
+        >>> positive_up_to(10)("0.5")
         0.5
-        >>> positive_number(10)("-1")
+        >>> positive_up_to(10)("-1")
         Traceback (most recent call last):
         ...
         argparse.ArgumentTypeError: must be a positive number of at most 10, got '-1'
@@ -131,6 +131,9 @@ def positive_number(maximum=None):
             raise argparse.ArgumentTypeError(f"must be {need}, got {shorten(text)}")
         return x
     return parse
+
+
+positive_number = positive_up_to(None)     # a type for any positive finite float
 
 
 def sizes(max_size, max_count):

@@ -7,8 +7,9 @@ pass, every node with its label, value and gradient; `--view network` draws its 
 with each weight edge coloured by the sign of its adjustment. Without `--format`, the format
 comes from the file's suffix (`autograd_xor.files`: .svg, .png, .dot or .gv; SVG when there
 is none). `--out -` writes to stdout; a file is written whole or not at all, and a folder,
-device, pipe or socket is refused (`autograd_xor.files`). DOT text needs no Graphviz; SVG and PNG need the `dot`
-program, and without it the command says how to install it and writes nothing.
+device, pipe or socket is refused (`autograd_xor.files`). DOT text needs no Graphviz; SVG
+and PNG need the `dot` program, and without it the command says how to install it and
+writes nothing.
 """
 
 from ..files import (OutputTargetError, check_output, format_of, formats_for, suffixes_for,

@@ -21,12 +21,12 @@ import math
 import os
 import sys
 
-from ..classify import (DATASETS, DEFAULTS, HELD_OUT, LEARNED, OPTIMIZERS, Diverged, fit_loss,
-                        make_classifier, train_classifier)
+from ..classify import (DATASETS, DEFAULTS, HELD_OUT, LEARNED, OPTIMIZERS, Diverged,
+                        fit_loss, make_classifier, train_classifier)
 from ..files import OutputTargetError, check_output, suffixes_for
 from ..nn import MAX_PARAMETERS, MLP, ModelFileError, load_model
 from ..xor import XOR_INPUTS, XOR_TARGETS, train_xor
-from ._common import (CLIError, RunFailed, one_of, positive_number, print_json, shorten, sizes,
+from ._common import (CLIError, RunFailed, one_of, positive_up_to, print_json, shorten, sizes,
                       user_errors, whole_number)
 
 # The limits of the numbers, checked before anything is allocated (docs/command-line.md).
@@ -66,7 +66,7 @@ def add_parser(sub):
     p.add_argument("--epochs", type=whole_number(0, MAX_EPOCHS), default=None,
                    help=f"passes over the training points, 0 to {MAX_EPOCHS:,} (default 1000 "
                         f"for XOR, {DEFAULTS['epochs']} with --data)")
-    p.add_argument("--lr", type=positive_number(MAX_LR), default=None,
+    p.add_argument("--lr", type=positive_up_to(MAX_LR), default=None,
                    help="learning rate (default 0.5 for XOR; with --data 0.01 for adam, 0.1 "
                         "for sgd)")
     p.add_argument("--hidden", type=sizes(MAX_UNITS, MAX_LAYERS), default=None,
@@ -387,9 +387,9 @@ def _run_data(args, out):
             f"{points - test} for training, {test} held out"
         batch = "full batch" if args.batch_size is None else f"batches of {args.batch_size}"
         print(f"Training a {_describe(model)} on {args.data}: {points} points ({held}), "
-              f"{_LOSS_WORDS[model.loss]}, {_OPTIMIZER_WORDS[optimizer]} (lr {lr:g}), {batch}, {epochs} epochs, "
-              f"seed {args.seed}" + (f", starting from {args.load}" if args.load else ""),
-              file=out, flush=True)
+              f"{_LOSS_WORDS[model.loss]}, {_OPTIMIZER_WORDS[optimizer]} (lr {lr:g}), "
+              f"{batch}, {epochs} epochs, seed {args.seed}"
+              + (f", starting from {args.load}" if args.load else ""), file=out, flush=True)
     bar = _ProgressBar(epochs, sys.stderr) if show and sys.stderr.isatty() and epochs else None
     try:
         result = train_classifier(args.data, optimizer=optimizer, lr=lr,

@@ -326,6 +326,30 @@ def test_ctrl_c_during_training_is_one_line_and_status_130(tmp_path):
     assert _only_the_old_model(tmp_path)
 
 
+def test_ctrl_c_under_a_progress_bar_starts_a_line_of_its_own():
+    import pty
+    leader, follower = pty.openpty()                 # standard error on a terminal
+    p = subprocess.Popen(CMD + ["train", "--data", "moons", "--epochs", "1000000"],
+                         stdout=subprocess.PIPE, stderr=follower)
+    os.close(follower)
+    chunks = []
+    _wait_for(lambda: chunks.append(os.read(leader, 4096)) or b"epoch" in b"".join(chunks))
+    p.send_signal(signal.SIGINT)
+    assert p.wait(timeout=60) == 130
+    while True:
+        try:
+            chunk = os.read(leader, 4096)
+        except OSError:                              # the terminal closed: all read
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(leader)
+    screen = b"".join(chunks).decode()
+    assert screen.startswith("\r[") and "/1000000  loss " in screen
+    assert screen.endswith("\r\nautograd-xor: interrupted\r\n") and "Traceback" not in screen
+
+
 def test_ctrl_c_while_writing_leaves_the_old_file_and_no_temporary(tmp_path):
     assert _ctrl_c(_start_a_slow_save(tmp_path)) == (130, "autograd-xor: interrupted\n")
     assert _only_the_old_model(tmp_path)

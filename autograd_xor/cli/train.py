@@ -20,6 +20,7 @@ network did not learn (or training diverged), 2 on a user error, 130 on Ctrl-C.
 import math
 import os
 import sys
+import time
 
 from ..classify import (DATASETS, DEFAULTS, HELD_OUT, LEARNED, OPTIMIZERS, Diverged,
                         fit_loss, make_classifier, train_classifier)
@@ -111,17 +112,21 @@ def add_parser(sub):
 # --- the progress bar --------------------------------------------------------------------
 
 class _ProgressBar:
-    """A one-line progress bar on a terminal; silent otherwise."""
+    """A one-line progress bar on a terminal, redrawn every 1% of the epochs and at least
+    every half second; silent otherwise."""
 
     drawing = None          # the bar whose line is open (end_progress_line closes it)
 
     def __init__(self, total, stream):
         self.total, self.stream = total, stream
         self.every = max(1, total // 100)
+        self.last = time.monotonic()
 
     def __call__(self, epoch, loss):
-        if epoch % self.every and epoch != self.total:
+        now = time.monotonic()
+        if epoch % self.every and epoch != self.total and now - self.last < 0.5:
             return
+        self.last = now
         width = 30
         done = width * epoch // self.total
         self.stream.write(f"\r[{'#' * done}{'.' * (width - done)}] epoch {epoch}/{self.total}"

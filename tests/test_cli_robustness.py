@@ -144,7 +144,11 @@ def test_a_multiclass_model_does_not_fit_xor(tmp_path):
                                                    "parameters, more than 250,000"),
     (["--data", "moons", "--batch-size", "0"], "from 1 to 100,000, got 0"),
     (["--data", "moons", "--points", "5"], "from 10 to 10,000, got 5"),
-    (["--data", "moons", "--points", "101"], "use a multiple of 2, e.g. 100 or 102"),
+    (["--data", "moons", "--points", "101"], "--points 101: moons splits its points evenly "
+                                             "over 2 classes; use --points 100 or 102"),
+    (["--data", "spiral", "--classes", "7"], "--classes 7: the default 300 points: spiral "
+                                             "splits its points evenly over 7 classes; use "
+                                             "--points 294 or 301"),
     (["--data", "spiral", "--classes", "9"], "from 2 to 7, got 9"),
     (["--data", "moons", "--classes", "3"], "--classes is for --data spiral"),
     (["--data", "spiral", "--loss", "bce"], "--loss bce is for two classes"),

@@ -317,11 +317,14 @@ def _classes(args, model):
 
 
 def _check_points(args, classes):
-    if args.points is not None and args.points % classes:
-        lower = args.points - args.points % classes
-        raise CLIError(f"--points {args.points}: {args.data} splits its points evenly over "
-                       f"{classes} classes; use a multiple of {classes}, e.g. "
-                       f"{max(lower, classes)} or {lower + classes}")
+    """The data set's points split evenly over its classes (the default number too)."""
+    points = DATASETS[args.data].points if args.points is None else args.points
+    if points % classes:
+        lower = points - points % classes
+        what = f"--points {points}" if args.points is not None else \
+            f"--classes {classes}: the default {points} points"
+        raise CLIError(f"{what}: {args.data} splits its points evenly over {classes} classes; "
+                       f"use --points {max(lower, classes)} or {lower + classes}")
 
 
 def _data_model(args):
@@ -403,8 +406,9 @@ def _run_data(args, out):
                                   callback=bar)
     except Diverged as e:
         raise RunFailed(f"training diverged: {e}") from None
-    except (ArithmeticError, ValueError) as e:
-        raise RunFailed(f"training failed: {e}; try a smaller --lr") from None
+    except (ArithmeticError, ValueError) as e:          # an op left its domain
+        raise RunFailed(f"training failed: {e} (if the numbers blew up, try a smaller "
+                        f"--lr)") from None
     _write_outputs(args, result)
     n_train, n_test = len(result.X_train), len(result.X_test)
     if args.json:

@@ -6,7 +6,7 @@ from ..walkthroughs import OPTIONS, WALKTHROUGHS, table
 from ._common import CLIError, find_walkthrough, print_json, user_errors, whole_number
 
 # The most each option may ask for on the command line (the library has no upper limit):
-# enough for any table worth printing, few enough to finish in seconds.
+# enough for any table worth printing, few enough to finish within about a minute.
 MAXIMUM = {"steps": 10_000, "epochs": 1_000_000, "seed": 2 ** 63 - 1}
 
 

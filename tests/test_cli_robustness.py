@@ -180,7 +180,7 @@ def test_a_100_kb_argument_is_not_echoed_whole(args):
 
 def test_walkthrough_numbers_are_bounded_too():
     err = run("walkthrough", "xor-sigmoid", "--epochs", "1" + "0" * 9).stderr
-    assert "must be a whole number from 1 to 1,000,000, got 1000000000" in err
+    assert "must be a whole number from 1 to 100,000, got 1000000000" in err
 
 
 # --- writing files ------------------------------------------------------------------------

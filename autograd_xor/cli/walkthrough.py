@@ -6,8 +6,9 @@ from ..walkthroughs import OPTIONS, WALKTHROUGHS, table
 from ._common import CLIError, find_walkthrough, print_json, user_errors, whole_number
 
 # The most each option may ask for on the command line (the library has no upper limit):
-# enough for any table worth printing, few enough to finish within about a minute.
-MAXIMUM = {"steps": 10_000, "epochs": 1_000_000, "seed": 2 ** 63 - 1}
+# enough for any table worth printing, few enough to finish within seconds (100,000 epochs
+# of the 2-3-1 XOR network take about ten).
+MAXIMUM = {"steps": 10_000, "epochs": 100_000, "seed": 2 ** 63 - 1}
 
 
 def _takers(option):

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 
 from . import datasets
 from ._checks import check_whole_number
-from .engine import no_grad
+from .engine import _short, no_grad
 from .losses import binary_cross_entropy, cross_entropy, hinge
 from .nn import MLP, TASKS
 from .optim import SGD, Adam
@@ -85,12 +85,15 @@ def load_data(name, points=None, classes=None, seed=0):
         (30, [0, 1, 2], 3)
     """
     if name not in DATASETS:
-        raise ValueError(f"unknown data set {name!r}; choose one of {list(DATASETS)}")
+        raise ValueError(f"load_data: unknown data set {_short(name)}; choose one of "
+                         f"{list(DATASETS)}")
     ds = DATASETS[name]
     if not ds.takes_classes and classes not in (None, 2):
-        raise ValueError(f"the {name} data set has 2 classes, not {classes}")
+        raise ValueError(f"load_data: the {name} data set has 2 classes, not "
+                         f"{_short(classes)}; leave classes out (it is for the spiral)")
     if name == "xor" and points not in (None, 4):
-        raise ValueError(f"the xor data set has exactly 4 points, not {points}")
+        raise ValueError(f"load_data: the xor data set has exactly 4 points, not "
+                         f"{_short(points)}; leave points out")
     classes = (classes or DEFAULTS["classes"]) if ds.takes_classes else 2
     X, y = ds.make(ds.points if points is None else points, classes, seed)
     return X, y, classes
@@ -114,8 +117,8 @@ def make_classifier(hidden=(16, 16), classes=2, loss=None, activation="tanh", se
     check_whole_number(classes, "make_classifier: classes", minimum=2)
     loss = loss or ("binary_cross_entropy" if classes == 2 else "cross_entropy")
     if loss not in ("binary_cross_entropy", "hinge", "cross_entropy"):
-        raise ValueError(f"make_classifier: unknown loss {loss!r}; use 'binary_cross_entropy', "
-                         f"'hinge' or 'cross_entropy'")
+        raise ValueError(f"make_classifier: unknown loss {_short(loss)}; use "
+                         f"'binary_cross_entropy', 'hinge' or 'cross_entropy'")
     if loss != "cross_entropy" and classes != 2:
         raise ValueError(f"make_classifier: {loss} is for 2 classes, not {classes}; use "
                          f"'cross_entropy' for {classes} classes")
@@ -288,7 +291,8 @@ def train_classifier(data="moons", *, hidden=DEFAULTS["hidden"],
         ('multiclass', 3, 48, 12, LinearNeuron(8))
     """
     if optimizer not in OPTIMIZERS:
-        raise ValueError(f"unknown optimizer {optimizer!r}; choose one of {list(OPTIMIZERS)}")
+        raise ValueError(f"train_classifier: unknown optimizer {_short(optimizer)}; choose one "
+                         f"of {list(OPTIMIZERS)}")
     check_whole_number(epochs, "train_classifier: epochs", minimum=0)
     if classes is None and model is not None and data in DATASETS and \
             DATASETS[data].takes_classes and getattr(model, "layers", None):

@@ -15,6 +15,8 @@ import time
 
 import pytest
 
+from test_cli_train import read_terminal
+
 CMD = [sys.executable, "-m", "autograd_xor"]
 HOOK = "AUTOGRAD_XOR_TEST_SLOW_WRITE"
 
@@ -340,16 +342,8 @@ def test_ctrl_c_under_a_progress_bar_starts_a_line_of_its_own():
     _wait_for(lambda: chunks.append(os.read(leader, 4096)) or b"epoch" in b"".join(chunks))
     p.send_signal(signal.SIGINT)
     assert p.wait(timeout=60) == 130
-    while True:
-        try:
-            chunk = os.read(leader, 4096)
-        except OSError:                              # the terminal closed: all read
-            break
-        if not chunk:
-            break
-        chunks.append(chunk)
+    screen = read_terminal(leader, chunks).decode()
     os.close(leader)
-    screen = b"".join(chunks).decode()
     assert screen.startswith("\r[") and "/1000000  loss " in screen
     assert screen.endswith("\r\nautograd-xor: interrupted\r\n") and "Traceback" not in screen
 

@@ -129,9 +129,9 @@ class _ProgressBar:
         self.last = now
         width = 30
         done = width * epoch // self.total
+        _ProgressBar.drawing = self          # first: a line-buffered write shows at once
         self.stream.write(f"\r[{'#' * done}{'.' * (width - done)}] epoch {epoch}/{self.total}"
                           f"  loss {loss:.4f}")
-        _ProgressBar.drawing = self
         if epoch == self.total:
             self.stream.write("\n")
             _ProgressBar.drawing = None

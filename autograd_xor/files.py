@@ -229,26 +229,30 @@ def write_output(path, data, format=None):
     tmp = os.path.join(folder, f".{base}{_TEMP_TAG}{os.getpid()}-{secrets.token_hex(4)}")
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | \
         getattr(os, "O_CLOEXEC", 0)
+    # The cleanup below covers the creation too: an interrupt can arrive just after os.open
+    # has made the file and before its result is kept. The name is ours alone (pid, random).
+    fd = None
     try:
         fd = os.open(tmp, flags, 0o600)
-    except OSError as e:                     # report the file asked for, not the temp file
-        raise OSError(e.errno, e.strerror, os.fspath(path)) from None
-    try:
-        try:
-            if st is not None:               # keep the owner where we may, then the mode
-                try:
-                    os.fchown(fd, st.st_uid, st.st_gid)
-                except OSError:
-                    pass
-                os.fchmod(fd, stat.S_IMODE(st.st_mode))
-            else:
-                os.fchmod(fd, 0o666 & ~_umask())
-            _write_all(fd, data)
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+        if st is not None:                   # keep the owner where we may, then the mode
+            try:
+                os.fchown(fd, st.st_uid, st.st_gid)
+            except OSError:
+                pass
+            os.fchmod(fd, stat.S_IMODE(st.st_mode))
+        else:
+            os.fchmod(fd, 0o666 & ~_umask())
+        _write_all(fd, data)
+        os.fsync(fd)
+        fd, done = None, fd                  # forget it first: never close it twice
+        os.close(done)
         os.replace(tmp, real)
     except BaseException as e:               # KeyboardInterrupt too: never leave the temp
+        if fd is not None:
+            try:
+                os.close(fd)
+            except OSError:
+                pass
         try:
             os.unlink(tmp)
         except OSError:

@@ -145,6 +145,22 @@ def test_an_interrupt_while_writing_leaves_the_old_file_and_no_temporary(tmp_pat
     assert target.read_text() == "old" and names(tmp_path) == ["m.json"]
 
 
+def test_an_interrupt_just_after_the_temporary_is_made_leaves_none(tmp_path, monkeypatch):
+    # Python may raise KeyboardInterrupt as os.open returns, before its result is kept
+    target = tmp_path / "m.json"
+    target.write_text("old")
+    real_open = os.open
+
+    def open_then_interrupted(path, *args):
+        real_open(path, *args)
+        raise KeyboardInterrupt
+    monkeypatch.setattr(os, "open", open_then_interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        write_output(target, b"new")
+    monkeypatch.undo()
+    assert target.read_text() == "old" and names(tmp_path) == ["m.json"]
+
+
 def test_leftovers_of_dead_writers_are_removed_and_nothing_else(tmp_path):
     dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
                           capture_output=True, text=True).stdout.strip()

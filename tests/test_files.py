@@ -118,46 +118,38 @@ def test_a_link_to_nothing_creates_its_file_and_a_link_loop_is_refused(tmp_path)
     assert loop.is_symlink()
 
 
-def test_an_error_while_writing_leaves_the_old_file_and_no_temporary(tmp_path, monkeypatch):
-    target = tmp_path / "m.json"
-    target.write_text("old")
-
-    def full_disk(fd, data):
-        raise OSError(28, "No space left on device")
-    monkeypatch.setattr(os, "write", full_disk)
-    with pytest.raises(OSError, match="No space left") as caught:
-        write_output(target, b"new")
-    monkeypatch.undo()
-    assert caught.value.filename == str(target)                # the target, not the temp
-    assert target.read_text() == "old" and names(tmp_path) == ["m.json"]
+_REAL_OPEN = os.open
 
 
-def test_an_interrupt_while_writing_leaves_the_old_file_and_no_temporary(tmp_path, monkeypatch):
-    target = tmp_path / "m.json"
-    target.write_text("old")
-
-    def interrupted(fd):
-        raise KeyboardInterrupt
-    monkeypatch.setattr(os, "fsync", interrupted)
-    with pytest.raises(KeyboardInterrupt):
-        write_output(target, b"new")
-    monkeypatch.undo()
-    assert target.read_text() == "old" and names(tmp_path) == ["m.json"]
+def _full_disk(fd, data):
+    raise OSError(28, "No space left on device")
 
 
-def test_an_interrupt_just_after_the_temporary_is_made_leaves_none(tmp_path, monkeypatch):
+def _interrupted(fd):
+    raise KeyboardInterrupt
+
+
+def _open_then_interrupted(path, *args):
     # Python may raise KeyboardInterrupt as os.open returns, before its result is kept
+    _REAL_OPEN(path, *args)
+    raise KeyboardInterrupt
+
+
+@pytest.mark.parametrize("call, fault, error", [
+    ("write", _full_disk, OSError),
+    ("fsync", _interrupted, KeyboardInterrupt),
+    ("open", _open_then_interrupted, KeyboardInterrupt),
+], ids=["a full disk", "Ctrl-C before the fsync", "Ctrl-C as the temporary is made"])
+def test_a_fault_while_writing_leaves_the_old_file_and_no_temporary(tmp_path, monkeypatch,
+                                                                     call, fault, error):
     target = tmp_path / "m.json"
     target.write_text("old")
-    real_open = os.open
-
-    def open_then_interrupted(path, *args):
-        real_open(path, *args)
-        raise KeyboardInterrupt
-    monkeypatch.setattr(os, "open", open_then_interrupted)
-    with pytest.raises(KeyboardInterrupt):
+    monkeypatch.setattr(os, call, fault)
+    with pytest.raises(error) as caught:
         write_output(target, b"new")
     monkeypatch.undo()
+    if error is OSError:
+        assert caught.value.filename == str(target)            # the target, not the temp
     assert target.read_text() == "old" and names(tmp_path) == ["m.json"]
 
 

@@ -49,10 +49,11 @@ chromium:
 demo: $(VENV)/.installed
 	$(BIN)/autograd-xor train
 
+# The slow tests (the explorer on big graphs in the browser, each default training run
+# reaching its accuracy, 30,000 fresh PyTorch-oracle graphs) run in test-slow.
 test: $(VENV)/.installed-test dot chromium
 	$(BIN)/python -m pytest -q -m "not slow"
 
-# The slow big-graph tests (e.g. the explorer on a width-64 network in the browser).
 test-slow: $(VENV)/.installed-test dot chromium
 	$(BIN)/python -m pytest -q -m slow tests
 

@@ -4,14 +4,14 @@ set's noise): each error names the function, the option, the value (shortened) a
 import math
 from numbers import Real
 
-from ._checks import shorten as _short
+from ._checks import shorten
 
 
 def finite_number(who, name, x, fix):
     """x as a float, or a TypeError (not a number) or ValueError (inf, nan) that says so."""
     if isinstance(x, bool) or not isinstance(x, Real):
         raise TypeError(f"{who}: {name} must be a number, got {type(x).__name__} "
-                        f"{_short(x)}; {fix}")
+                        f"{shorten(x)}; {fix}")
     if not math.isfinite(x):
         raise ValueError(f"{who}: {name} must be finite, got {x!r}; {fix}")
     return float(x)

@@ -21,7 +21,7 @@ import math
 import random
 
 from ._options import finite_number, non_negative
-from ._checks import shorten as _short
+from ._checks import shorten
 
 __all__ = ["xor", "moons", "circles", "spiral", "batches", "split"]
 
@@ -34,7 +34,7 @@ XOR_TARGETS = [0.0, 1.0, 1.0, 0.0]
 
 def _count(who, name, n, fix):
     if isinstance(n, bool) or not isinstance(n, int):
-        raise TypeError(f"{who}: {name} must be an int, got {type(n).__name__} {_short(n)}; "
+        raise TypeError(f"{who}: {name} must be an int, got {type(n).__name__} {shorten(n)}; "
                         f"{fix}")
     if n < 1:
         raise ValueError(f"{who}: {name} must be 1 or more, got {n}; {fix}")
@@ -55,7 +55,7 @@ def _per_class(who, n, classes):
 def _rng(who, seed):
     if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int)):
         raise TypeError(f"{who}: seed must be an int or None, got {type(seed).__name__} "
-                        f"{_short(seed)}; e.g. seed=0")
+                        f"{shorten(seed)}; e.g. seed=0")
     return random.Random(seed)
 
 

@@ -252,7 +252,7 @@ def _graph(order, ids):
 
 # --- the layout ----------------------------------------------------------------------------
 
-def _short(text, limit):
+def _clip(text, limit):
     return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
@@ -260,9 +260,9 @@ def _sizes(nodes):
     """(width, height) in px of each value node and each op node."""
     boxes, ovals = [], []
     for nd in nodes:
-        chars = max(len(_short(nd["name"], _NAME_CHARS)), 15)      # "grad -6.640e-03"
+        chars = max(len(_clip(nd["name"], _NAME_CHARS)), 15)      # "grad -6.640e-03"
         boxes.append((round(chars * _CHAR + 16), 3 * _ROW + 8))
-        op = _short(nd["op"], 18)
+        op = _clip(nd["op"], 18)
         ovals.append((round(max(len(op), 1) * _CHAR + 26), 28) if nd["p"] else None)
     return boxes, ovals
 
@@ -424,7 +424,7 @@ def _svg(nodes, grads, lay, k=None, window=None, scale=1.0):
                 f'<ellipse class="agx-oval" cx="{_n(x)}" cy="{_n(y)}" rx="{_n(w / 2)}" '
                 f'ry="{_n(h / 2)}" {paint}/>'
                 f'<text x="{_n(x)}" y="{_n(y + 4.5)}" text-anchor="middle">'
-                f'{html.escape(_short(nd["op"], 18))}</text></g>')
+                f'{html.escape(_clip(nd["op"], 18))}</text></g>')
     for i, nd in enumerate(nodes):
         x, y = centres[f"n{i}"]
         w, h = boxes[i]
@@ -435,7 +435,7 @@ def _svg(nodes, grads, lay, k=None, window=None, scale=1.0):
         value = _fmt(float(nd["v"])) if show_value else ""
         grad = _fmt(grads[i]) if show_grad else ""
         paint = _paint(marks.get(i), not show_value, standalone)
-        name = html.escape(_short(nd["name"], _NAME_CHARS))
+        name = html.escape(_clip(nd["name"], _NAME_CHARS))
         rows = [top + 4 + _ROW * (r + 1) - 4.5 for r in range(3)]
         label = html.escape(f"{nd['name']}: value {value or 'not computed yet'}, "
                             f"gradient {grad or 'not computed yet'}")

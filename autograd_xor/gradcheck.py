@@ -5,7 +5,9 @@
 """
 
 import math
+from numbers import Real
 
+from ._checks import shorten
 from .engine import Value, no_grad
 
 __all__ = ["gradcheck", "numerical_grad", "GradcheckError"]
@@ -34,12 +36,33 @@ def _call(fn, values):
     return out
 
 
+def _check_options(who, eps, atol=0.0, rtol=0.0):
+    """eps > 0, atol >= 0 and rtol >= 0, finite numbers; a ValueError (TypeError for a
+    non-number) naming the option, its value and a fix otherwise."""
+    for name, x, positive, usual in (("eps", eps, True, "1e-6"), ("atol", atol, False, "1e-5"),
+                                     ("rtol", rtol, False, "1e-3")):
+        if isinstance(x, bool) or not isinstance(x, Real):
+            raise TypeError(f"{who}: {name} must be a number, got {type(x).__name__} "
+                            f"{shorten(x)}; e.g. {name}={usual}")
+        if not math.isfinite(x) or (x <= 0 if positive else x < 0):
+            need = "a positive finite number (the finite-difference step)" if positive else \
+                "a finite number of 0 or more (a tolerance)"
+            raise ValueError(f"{who}: {name} must be {need}, got {shorten(x)}; e.g. "
+                             f"{name}={usual}")
+
+
 def numerical_grad(fn, point, eps=1e-6):
     """[(f(x + eps e_i) - f(x - eps e_i)) / 2 eps for each i], f evaluated without a graph.
+    `eps` must be a positive finite number.
 
         >>> [round(g, 6) for g in numerical_grad(lambda a, b: a * b, [3.0, 4.0])]
         [4.0, 3.0]
+        >>> numerical_grad(lambda a: a * a, [1.0], eps=0)
+        Traceback (most recent call last):
+        ...
+        ValueError: numerical_grad: eps must be a positive finite number (the finite-difference step), got 0; e.g. eps=1e-6
     """
+    _check_options("numerical_grad", eps)
     grads = []
     with no_grad():
         for i in range(len(point)):
@@ -58,13 +81,19 @@ def gradcheck(fn, inputs, *, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=Tru
 
     `inputs` are numbers or `Value`s (only their `.data` and `.label` are used; they are not
     modified). On a mismatch, raises `GradcheckError` naming the input, the point, both values
-    and the tolerance, or returns False when `raise_exception=False`.
+    and the tolerance, or returns False when `raise_exception=False`. `eps` must be positive,
+    `atol` and `rtol` 0 or more (all finite), or a `ValueError` says which.
 
         >>> gradcheck(lambda x: x.sigmoid() * x, [0.7])
         True
         >>> gradcheck(lambda x: Value(x.data) * x, [0.7], raise_exception=False)
         False
+        >>> gradcheck(lambda x: x * x, [0.7], atol=-1e-5)
+        Traceback (most recent call last):
+        ...
+        ValueError: gradcheck: atol must be a finite number of 0 or more (a tolerance), got -1e-05; e.g. atol=1e-5
     """
+    _check_options("gradcheck", eps, atol, rtol)
     inputs = list(inputs)
     labels = [x.label if isinstance(x, Value) else "" for x in inputs]
     point = [x.data if isinstance(x, Value) else Value(x).data for x in inputs]

@@ -17,7 +17,7 @@ import math
 from numbers import Real
 
 from ._options import finite_number, non_negative
-from ._checks import shorten as _short
+from ._checks import shorten
 from .engine import Value
 
 __all__ = ["SGD", "Adam", "AdamW"]
@@ -34,7 +34,7 @@ def _parameters(params, who):
         params = list(params)
     except TypeError:
         raise TypeError(f"{who}: params must be a list of Values, got "
-                        f"{type(params).__name__} {_short(params)}; "
+                        f"{type(params).__name__} {shorten(params)}; "
                         f"pass model.parameters()") from None
     if not params:
         raise ValueError(f"{who}: the parameter list is empty; pass model.parameters() of a "
@@ -55,7 +55,7 @@ def _parameters(params, who):
 def _lr(who, lr, default):
     fix = f"use a small positive number such as lr={default}"
     if isinstance(lr, bool) or not isinstance(lr, Real) or not math.isfinite(lr) or lr <= 0:
-        raise ValueError(f"{who}: lr must be a positive finite number, got {_short(lr)}; {fix}")
+        raise ValueError(f"{who}: lr must be a positive finite number, got {shorten(lr)}; {fix}")
     return float(lr)
 
 
@@ -63,7 +63,7 @@ def _betas(who, betas):
     fix = "use betas=(0.9, 0.999), PyTorch's default"
     if isinstance(betas, (str, bytes)) or not hasattr(betas, "__len__") or len(betas) != 2:
         raise TypeError(f"{who}: betas must be a pair (beta1, beta2), got "
-                        f"{type(betas).__name__} {_short(betas)}; {fix}")
+                        f"{type(betas).__name__} {shorten(betas)}; {fix}")
     out = []
     for i, b in enumerate(betas):
         b = finite_number(who, f"betas[{i}]", b, fix)
@@ -80,7 +80,7 @@ def _bad_step(who, i, p, error):
         x = getattr(p, name)
         if isinstance(x, bool) or not isinstance(x, Real):
             return TypeError(f"{who}.step: parameter {i}{label} has .{name} = "
-                             f"{type(x).__name__} {_short(x)}, not a number; assign floats "
+                             f"{type(x).__name__} {shorten(x)}, not a number; assign floats "
                              f"to .{name} (no parameter was changed)")
     return type(error)(f"{who}.step: parameter {i}{label}: {error} (no parameter was "
                        f"changed)")
@@ -146,7 +146,7 @@ class _Optimizer:
         who = f"{type(self).__name__}.load_state_dict"
         _keys(who, "the state", state, ("optimizer", "hyperparameters", "step", "state"))
         if state["optimizer"] != type(self).__name__:
-            raise ValueError(f"{who}: this is the state of {_short(state['optimizer'])}, not "
+            raise ValueError(f"{who}: this is the state of {shorten(state['optimizer'])}, not "
                              f"of {type(self).__name__}; load it into the optimizer that "
                              f"saved it")
         _keys(who, "'hyperparameters'", state["hyperparameters"], self._HYPER)
@@ -154,7 +154,7 @@ class _Optimizer:
         steps = state["step"]
         if isinstance(steps, bool) or not isinstance(steps, int) or steps < 0:
             raise ValueError(f"{who}: 'step' must be an int of 0 or more, got "
-                             f"{_short(steps)}")
+                             f"{shorten(steps)}")
         per = state["state"]
         if not hasattr(per, "keys"):
             raise TypeError(f"{who}: 'state' must be a dict of parameter index -> state, got "
@@ -163,7 +163,7 @@ class _Optimizer:
         indices = sorted(str(k) for k in per)
         if indices != sorted(str(i) for i in range(n)):
             raise ValueError(f"{who}: the state is for {len(per)} parameters (indices "
-                             f"{_short(indices)}), but this optimizer has {n} (0 to {n - 1}); "
+                             f"{shorten(indices)}), but this optimizer has {n} (0 to {n - 1}); "
                              f"was it saved for a model of another shape?")
         by_index = {str(k): v for k, v in per.items()}
         new = [self._checked_state(who, i, by_index[str(i)]) for i in range(n)]
@@ -183,7 +183,7 @@ class _Optimizer:
             if isinstance(x, bool) or not isinstance(x, Real):
                 raise TypeError(f"{who}: {name} of parameter {i} must be a number"
                                 f"{' or None' if name in self._NULLABLE else ''}, got "
-                                f"{type(x).__name__} {_short(x)}")
+                                f"{type(x).__name__} {shorten(x)}")
             out[name] = float(x)
         return out
 
@@ -194,13 +194,13 @@ class _Optimizer:
 
 def _keys(who, what, d, expected):
     if not hasattr(d, "keys"):
-        raise TypeError(f"{who}: {what} must be a dict, got {type(d).__name__} {_short(d)}; "
+        raise TypeError(f"{who}: {what} must be a dict, got {type(d).__name__} {shorten(d)}; "
                         f"pass what state_dict() returned")
     missing = [k for k in expected if k not in d]
     extra = [k for k in d if k not in expected]
     if missing or extra:
         raise KeyError(f"{who}: the keys of {what} do not match (missing: "
-                       f"{missing or 'none'}; unexpected: {_short(extra) if extra else 'none'})"
+                       f"{missing or 'none'}; unexpected: {shorten(extra) if extra else 'none'})"
                        f"; pass what state_dict() of the same optimizer returned")
 
 
@@ -246,7 +246,7 @@ class SGD(_Optimizer):
                                      "use 0 for none or a small number such as 1e-4")
         if not isinstance(nesterov, bool):
             raise TypeError(f"{who}: nesterov must be True or False, got "
-                            f"{type(nesterov).__name__} {_short(nesterov)}")
+                            f"{type(nesterov).__name__} {shorten(nesterov)}")
         if nesterov and momentum == 0:
             raise ValueError(f"{who}: nesterov=True needs momentum > 0, got momentum="
                              f"{momentum!r}; set momentum=0.9, say, or nesterov=False")

@@ -1,4 +1,5 @@
-"""Pictures of a training run: the loss curve and the learned XOR decision boundary.
+"""Pictures of a training run: the loss curve with the learned XOR decision boundary, or,
+for a classifier trained on a data set (`autograd_xor.classify`), with its decision regions.
 
 The numbers behind the picture need nothing but the engine; drawing it needs matplotlib (the
 `plot` extra: `pip install 'autograd_xor[plot]'`). Figures are drawn with matplotlib's Agg
@@ -20,8 +21,15 @@ from ._checks import check_whole_number
 from .engine import no_grad
 from .files import FORMATS, format_of, write_output
 
-__all__ = ["MissingExtraError", "decision_grid", "training_figure", "training_image",
-           "plot_training", "check_plot_path", "write_network", "check_graph_path"]
+__all__ = ["MissingExtraError", "PALETTE", "MARKERS", "decision_grid", "class_grid",
+           "training_figure", "classifier_figure", "training_image", "plot_training",
+           "check_plot_path", "write_network", "check_graph_path"]
+
+# The classes' colours: the Okabe-Ito palette, told apart with every common colour-vision
+# deficiency (orange, blue, bluish green, reddish purple, sky blue, vermillion, yellow), and
+# a marker shape per class as well, so that the picture reads in grey too.
+PALETTE = ("#E69F00", "#0072B2", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442")
+MARKERS = ("o", "s", "^", "D", "v", "P", "X")
 
 
 class MissingExtraError(ImportError):
@@ -61,31 +69,113 @@ def decision_grid(model, n=61, lo=-0.5, hi=1.5):
     return xs, list(xs), grid
 
 
+def class_grid(model, loss, lo, hi, n=71):
+    """The class the model predicts (`classify.predict`) on an n-by-n grid over the box from
+    the corner `lo` = (x1, x2) to `hi`: `(xs, ys, grid)` with `grid[j][i]` the class at
+    `(xs[i], ys[j])`, computed without recording a graph.
+
+        >>> from autograd_xor import MLP
+        >>> net = MLP(2, [1], activations=["sigmoid"], weights=[[[1.0, 0.0]]], biases=[[0.0]])
+        >>> class_grid(net, "binary_cross_entropy", (-1.0, 0.0), (1.0, 1.0), n=3)[2]
+        [[0, 0, 1], [0, 0, 1], [0, 0, 1]]
+    """
+    from .classify import predict
+    check_whole_number(n, "class_grid: n (points per side)", minimum=2)
+    xs = [lo[0] + i * (hi[0] - lo[0]) / (n - 1) for i in range(n)]
+    ys = [lo[1] + j * (hi[1] - lo[1]) / (n - 1) for j in range(n)]
+    return xs, ys, [[predict(model, [x, y], loss) for x in xs] for y in ys]
+
+
+def _loss_panel(ax, losses, ylabel, title, colour):
+    ax.plot(list(range(1, len(losses) + 1)), losses, color=colour)
+    if losses and min(losses) > 0:
+        ax.set_yscale("log")
+    ax.set_xlabel("epoch")
+    ax.set_ylabel(ylabel)
+    ax.set_title(title)
+    ax.grid(True, alpha=0.3)
+
+
+_LOSS_NAMES = {"binary_cross_entropy": "mean binary cross-entropy", "hinge": "mean hinge loss",
+               "cross_entropy": "mean cross-entropy"}
+
+
+def classifier_figure(result, title=None):
+    """A matplotlib `Figure` of a `classify.ClassifierResult`: the mean training loss per
+    epoch (left) and the plane coloured by the class the model predicts, with the training
+    points (filled) and the held-out points (hollow), each class in its own colour
+    (`PALETTE`) and marker shape (`MARKERS`) (right).
+
+        >>> from autograd_xor.classify import train_classifier
+        >>> fig = classifier_figure(train_classifier("spiral", points=60, hidden=(8,), epochs=5))
+        >>> [ax.get_title() for ax in fig.axes[:2]]
+        ['training loss per epoch', 'decision regions (3 classes)']
+    """
+    Figure = _matplotlib()
+    fig = Figure(figsize=(10, 4.2), layout="constrained")
+    loss_ax, plane_ax = fig.subplots(1, 2)
+    _loss_panel(loss_ax, result.losses, _LOSS_NAMES.get(result.loss, "mean loss"),
+                "training loss per epoch", PALETTE[1])
+
+    points = result.X_train + result.X_test
+    lo = [min(p[i] for p in points) for i in (0, 1)]
+    hi = [max(p[i] for p in points) for i in (0, 1)]
+    pad = [0.15 * (h - l or 1.0) for l, h in zip(lo, hi)]
+    lo = [l - d for l, d in zip(lo, pad)]
+    hi = [h + d for h, d in zip(hi, pad)]
+    k = result.classes
+    colours = [PALETTE[c % len(PALETTE)] for c in range(k)]
+    xs, ys, grid = class_grid(result.model, result.loss, lo, hi)
+    levels = [c - 0.5 for c in range(k + 1)]
+    plane_ax.contourf(xs, ys, grid, levels=levels, colors=colours, alpha=0.28)
+    plane_ax.contour(xs, ys, grid, levels=levels[1:-1], colors="#444444", linewidths=0.8)
+    for c in range(k):
+        marker = MARKERS[c % len(MARKERS)]
+        for X, y, held in ((result.X_train, result.y_train, False),
+                           (result.X_test, result.y_test, True)):
+            mine = [x for x, t in zip(X, y) if t == c]
+            if not mine:
+                continue
+            plane_ax.scatter([p[0] for p in mine], [p[1] for p in mine], s=26, marker=marker,
+                             c="white" if held else colours[c], edgecolors=colours[c] if held
+                             else "black", linewidths=1.2 if held else 0.4, zorder=3,
+                             label=f"class {c}" + (" (held out)" if held else ""))
+    plane_ax.legend(loc="best", fontsize="x-small", framealpha=0.9)
+    plane_ax.set_xlim(lo[0], hi[0])
+    plane_ax.set_ylim(lo[1], hi[1])
+    plane_ax.set_xlabel("x1")
+    plane_ax.set_ylabel("x2")
+    plane_ax.set_aspect("equal")
+    plane_ax.set_title(f"decision regions ({k} classes)")
+    held = "" if result.test_accuracy is None else \
+        f", held-out accuracy {100 * result.test_accuracy:.1f}%"
+    fig.suptitle(title or f"{result.data}: training accuracy "
+                          f"{100 * result.train_accuracy:.1f}%{held} ({result.optimizer}, lr "
+                          f"{result.lr:g}, {result.epochs} epochs, seed {result.seed})")
+    return fig
+
+
 def training_figure(result, title=None):
     """A matplotlib `Figure`: the loss per epoch (left) and the model's output over the plane
     with the four XOR points and the 0.5 contour, where the decision flips (right).
 
-    `result` is what `train_xor` returns (its `.losses`, `.model`, `.predictions`).
+    `result` is what `train_xor` returns (its `.losses`, `.model`, `.predictions`); for a
+    `classify.ClassifierResult` it is `classifier_figure(result)`.
 
         >>> from autograd_xor.xor import train_xor
         >>> fig = training_figure(train_xor(seed=0, epochs=50))
         >>> [ax.get_title() for ax in fig.axes[:2]]
         ['loss before each update', 'learned decision boundary (output = 0.5)']
     """
-    from .xor import XOR_INPUTS, XOR_TARGETS
+    from .xor import XOR_INPUTS, XOR_TARGETS, XORResult
 
+    if not isinstance(result, XORResult):
+        return classifier_figure(result, title)
     Figure = _matplotlib()
     fig = Figure(figsize=(10, 4.2), layout="constrained")
     loss_ax, plane_ax = fig.subplots(1, 2)
-
-    epochs = range(1, len(result.losses) + 1)
-    loss_ax.plot(list(epochs), result.losses, color="#1f77b4")
-    if result.losses and min(result.losses) > 0:
-        loss_ax.set_yscale("log")
-    loss_ax.set_xlabel("epoch")
-    loss_ax.set_ylabel("mean binary cross-entropy")
-    loss_ax.set_title("loss before each update")
-    loss_ax.grid(True, alpha=0.3)
+    _loss_panel(loss_ax, result.losses, "mean binary cross-entropy", "loss before each update",
+                "#1f77b4")
 
     xs, ys, grid = decision_grid(result.model)
     filled = plane_ax.contourf(xs, ys, grid, levels=20, cmap="RdBu_r", vmin=0.0, vmax=1.0)
@@ -107,8 +197,8 @@ def training_figure(result, title=None):
 
 
 def training_image(result, format="png", title=None):
-    """`training_figure(result)` as the bytes of a .png, .svg or .pdf file, with no dates or
-    versions in it, so the same run gives the same bytes.
+    """`training_figure(result)` (XOR or a classifier) as the bytes of a .png, .svg or .pdf
+    file, with no dates or versions in it, so the same run gives the same bytes.
 
         >>> from autograd_xor.xor import train_xor
         >>> training_image(train_xor(seed=0, epochs=50), "pdf")[:4]
@@ -123,8 +213,8 @@ def training_image(result, format="png", title=None):
 
 
 def plot_training(result, path, title=None):
-    """Draw `training_figure(result)` into `path` (.png, .svg or .pdf; '-' for PNG on
-    standard output). The file appears whole or not at all.
+    """Draw `training_figure(result)` (XOR or a classifier) into `path` (.png, .svg or .pdf;
+    '-' for PNG on standard output). The file appears whole or not at all.
 
         >>> import os, tempfile
         >>> from autograd_xor.xor import train_xor

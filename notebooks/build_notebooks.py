@@ -2,7 +2,7 @@
 
     .venv/bin/python notebooks/build_notebooks.py
 
-The four tour notebooks (01-04) come from the cells below; one notebook per walkthrough,
+The tour notebooks (01-05) come from the cells below; one notebook per walkthrough,
 `walkthrough_<name>.ipynb`, comes from its `autograd_xor.walkthroughs` object (title, intro,
 figures and its own cells: what the CLI and the docs read too). Edit the cells there or
 here, not in the .ipynb files, and run the script again. A cell's id is derived from the
@@ -418,6 +418,107 @@ ag.draw_dot(root)
 ]
 
 
+XOR_TO_SPIRALS = [
+    md("""
+# From XOR to spirals
+
+XOR is the smallest problem one neuron cannot solve. The same engine, a few lines more and
+a little patience, learns much harder pictures: two interleaving moons, a circle inside
+another, and spiral arms, one per class. `autograd_xor.classify` is what
+`autograd-xor train --data NAME` runs; each step below is also one command line.
+"""),
+    md("""
+## XOR, the classic way
+
+`autograd-xor train`: a 2-4-1 network (tanh, sigmoid), full-batch SGD on binary
+cross-entropy, the four points of the truth table.
+"""),
+    code("""
+from IPython.display import SVG
+from autograd_xor.classify import train_classifier
+from autograd_xor.plotting import training_image
+from autograd_xor.xor import XOR_INPUTS, train_xor
+
+classic = train_xor(seed=0)
+for x, p in zip(XOR_INPUTS, classic.predictions):
+    print(x, round(p, 3))
+assert classic.learned
+"""),
+    md("""
+## XOR as a data set
+
+`autograd-xor train --data xor`: the trainer every data set uses. Its defaults are two
+hidden layers of 16 tanh units and Adam (lr 0.01) for 300 epochs. With four points there is
+nothing to hold out, so only the training accuracy counts.
+"""),
+    code("""
+xor = train_classifier("xor", seed=0)
+print(f"training accuracy {xor.train_accuracy:.0%}, final loss {xor.losses[-1]:.5f}")
+assert xor.train_accuracy == 1.0
+"""),
+    md("""
+## Two moons: held-out points
+
+`autograd-xor train --data moons --plot moons.png`: 200 points, 160 to train on and 40
+held out, which the network never sees while training. Its accuracy on them says whether it
+learned the shape or only the points. The picture colours the plane by the class the network
+predicts (orange and blue, in a palette that reads with any colour vision, and each class
+has its own marker too); the hollow markers are the held-out points.
+"""),
+    code("""
+moons = train_classifier("moons", seed=0)
+print(f"training {moons.train_accuracy:.1%}, held out {moons.test_accuracy:.1%}")
+assert moons.train_accuracy >= 0.95
+SVG(training_image(moons, "svg"))
+"""),
+    md("""
+## Circles, with micrograd's max-margin loss
+
+`autograd-xor train --data circles --loss hinge`: the output is a score, not a probability,
+and the hinge loss max(0, 1 − y·score) with labels −1 and +1 only cares that each point is on
+the right side with a margin of 1, as in micrograd's demo.
+"""),
+    code("""
+circles = train_classifier("circles", loss="hinge", seed=0)
+print(f"{circles.loss}: training {circles.train_accuracy:.1%}, "
+      f"held out {circles.test_accuracy:.1%}")
+assert circles.train_accuracy >= 0.95
+"""),
+    md("""
+## Three spiral arms: many classes
+
+`autograd-xor train --data spiral`: three classes, so the network has one output per class
+(a logit), and the loss is the cross-entropy of their softmax: `-log softmax(z)[target]`.
+A linear model gets about a third of these points right; two hidden layers of 16 get nearly
+all of them.
+"""),
+    code("""
+spiral = train_classifier("spiral", seed=0)
+print(f"{spiral.classes} classes: training {spiral.train_accuracy:.1%}, "
+      f"held out {spiral.test_accuracy:.1%}")
+assert spiral.train_accuracy >= 0.9
+SVG(training_image(spiral, "svg"))
+"""),
+    md("""
+## Keeping a model
+
+`model.save(path)` writes a model file that records what it was trained for;
+`autograd_xor.load(path)` reads it back (`--save` and `--load` on the command line).
+"""),
+    code("""
+import os, tempfile
+import autograd_xor
+from autograd_xor.classify import accuracy
+
+path = os.path.join(tempfile.mkdtemp(), "spiral.json")
+spiral.model.save(path)
+back = autograd_xor.load(path)
+print(back.task, back.loss, [len(layer.neurons) for layer in back.layers])
+assert accuracy(back, spiral.X_test, spiral.y_test, back.loss) == spiral.test_accuracy
+"""),
+]
+
+
 def walkthrough_cells(ex):
     """The cells of a walkthrough's notebook: its title and intro, the book-like table, its
     figures, then the walkthrough's own cells."""
@@ -447,6 +548,7 @@ NOTEBOOKS = {
     "02_gf_walkthrough_stepped.ipynb": GF_WALKTHROUGH,
     "03_xor_training.ipynb": XOR_TRAINING,
     "04_gradient_checking.ipynb": GRADIENT_CHECKING,
+    "05_xor_to_spirals.ipynb": XOR_TO_SPIRALS,
 }
 NOTEBOOKS.update({f"walkthrough_{name.replace('-', '_')}.ipynb": walkthrough_cells(ex)
                   for name, ex in WALKTHROUGHS.items()})

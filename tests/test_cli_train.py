@@ -106,6 +106,20 @@ def test_console_script_is_installed():
     assert r.returncode == 0 and "train" in r.stdout
 
 
+def read_terminal(leader, chunks=()):
+    """Everything the program wrote to a pseudo-terminal (after `chunks`), until it closed."""
+    chunks = list(chunks)
+    while True:
+        try:
+            data = os.read(leader, 4096)
+        except OSError:                          # the terminal closed: all read
+            break
+        if not data:
+            break
+        chunks.append(data)
+    return b"".join(chunks)
+
+
 def test_progress_bar_on_a_terminal():
     # stderr on a pseudo-terminal: the bar is drawn in place ("\r") and ends at the last epoch
     import pty
@@ -115,20 +129,11 @@ def test_progress_bar_on_a_terminal():
                            stderr=follower, timeout=120)
         os.close(follower)
         follower = None
-        chunks = []
-        while True:
-            try:
-                data = os.read(leader, 4096)
-            except OSError:                      # the terminal closed: all read
-                break
-            if not data:
-                break
-            chunks.append(data)
+        bar = read_terminal(leader).decode()
     finally:
         if follower is not None:
             os.close(follower)
         os.close(leader)
-    bar = b"".join(chunks).decode()
     assert r.returncode == 0
     assert bar.count("\r") >= 10 and "epoch 200/200" in bar and "#" * 30 in bar
 

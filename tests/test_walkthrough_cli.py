@@ -87,7 +87,9 @@ def test_bad_use_is_one_line_and_exit_2(args, words):
 
 def test_argparse_refuses_a_bad_number():
     p = cli("gf", "--steps", "0")
-    assert p.returncode == 2 and "at least 1" in p.stderr
+    assert p.returncode == 2 and "from 1 to 10,000, got 0" in p.stderr
+    p = cli("gf", "--steps", "1000000000")           # refused before any work is done
+    assert p.returncode == 2 and "from 1 to 10,000, got 1000000000" in p.stderr
 
 
 @pytest.mark.parametrize("name", NAMES)

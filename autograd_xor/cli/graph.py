@@ -6,11 +6,14 @@
 pass, every node with its label, value and gradient; `--view network` draws its network
 with each weight edge coloured by the sign of its adjustment. Without `--format`, the format
 comes from the file's suffix (`autograd_xor.files`: .svg, .png, .dot or .gv; SVG when there
-is none). `--out -` writes to stdout. DOT text needs no Graphviz; SVG and PNG need the `dot`
-program, and without it the command says how to install it and writes nothing.
+is none). `--out -` writes to stdout; a file is written whole or not at all, and a folder,
+device, pipe or socket is refused (`autograd_xor.files`). DOT text needs no Graphviz; SVG
+and PNG need the `dot` program, and without it the command says how to install it and
+writes nothing.
 """
 
-from ..files import format_of, formats_for, suffixes_for, write_output
+from ..files import (OutputTargetError, check_output, format_of, formats_for, suffixes_for,
+                     write_output)
 from ..render import DotNotFoundError, render
 from ._common import CLIError, find_walkthrough, one_of, user_errors
 
@@ -46,6 +49,8 @@ def _format(args):
 def run(args):
     fmt = _format(args)
     walkthrough = find_walkthrough(args.name, "graph")
+    with user_errors(OutputTargetError, prefix="graph: --out: "):
+        check_output(args.out)
     if args.view == "network":
         drawn = walkthrough.network()
         if drawn is None:
@@ -55,5 +60,6 @@ def run(args):
         drawn = walkthrough.graph()
     with user_errors(DotNotFoundError, ImportError):
         data = render(drawn, fmt)
-    write_output(args.out, data, fmt)
+    with user_errors(OutputTargetError, prefix="graph: --out: "):
+        write_output(args.out, data, fmt)
     return 0

@@ -5,6 +5,11 @@
 from ..walkthroughs import OPTIONS, WALKTHROUGHS, table
 from ._common import CLIError, find_walkthrough, print_json, user_errors, whole_number
 
+# The most each option may ask for on the command line (the library has no upper limit):
+# enough for any table worth printing, few enough to finish within seconds (100,000 epochs
+# of the 2-3-1 XOR network take about ten).
+MAXIMUM = {"steps": 10_000, "epochs": 100_000, "seed": 2 ** 63 - 1}
+
 
 def _takers(option):
     """The walkthroughs that take `option`, as text."""
@@ -15,18 +20,20 @@ def add_parser(sub):
     """Register `walkthrough` on the command's subparsers."""
     listing = "; ".join(f"{ex.name}: {ex.title}" for ex in WALKTHROUGHS.values())
     p = sub.add_parser(
-        "walkthrough", help="reproduce a seed's worked example, number by number",
-        description="Reproduce one of the seed documents' worked examples with the engine and "
-                    "print it like the book's tables (full precision beside the book's "
-                    f"rounding). Examples: {listing}.")
+        "walkthrough", help="reproduce a textbook worked example, number by number",
+        description="Reproduce a worked example from the project's source texts with the "
+                    "engine and print it like the book's tables (full precision beside the "
+                    f"book's rounding). Examples: {listing}.")
     p.add_argument("name", nargs="?", metavar="NAME",
                    help=f"the example: {', '.join(WALKTHROUGHS)}")
     p.add_argument("--list", action="store_true", help="list the examples and exit")
     p.add_argument("--json", action="store_true",
                    help="print every figure as JSON (full precision)")
     for option, (minimum, meaning) in OPTIONS.items():
-        p.add_argument(f"--{option}", type=whole_number(minimum), metavar="N",
-                       help=f"{meaning} ({_takers(option)})")
+        most = MAXIMUM[option]
+        least = -most if minimum is None else minimum
+        p.add_argument(f"--{option}", type=whole_number(least, most), metavar="N",
+                       help=f"{meaning}, {least:,} to {most:,} ({_takers(option)})")
     p.set_defaults(run=run)
 
 
@@ -36,8 +43,8 @@ def run(args):
             print_json([{"name": ex.name, "title": ex.title, "seed": ex.seed,
                          "options": ex.options} for ex in WALKTHROUGHS.values()])
         else:
-            print(table(None, [[ex.name, f"{ex.title} (seed {ex.seed})"]
-                               for ex in WALKTHROUGHS.values()], indent=""))
+            print(table(None, [[ex.name, ex.title] for ex in WALKTHROUGHS.values()],
+                        indent=""))
         return 0
     if args.name is None:
         raise CLIError(f"walkthrough: name an example ({', '.join(WALKTHROUGHS)}) or use --list")

@@ -43,10 +43,10 @@ import math
 import os
 import shutil
 import subprocess
-import tempfile
 from collections import Counter
 
 from .engine import Value, topological_order
+from .files import write_output
 from .ops import lookup
 from .ops import written as write_op
 from .render import DotNotFoundError
@@ -553,33 +553,6 @@ style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:">
 """
 
 
-def _write_atomic(path, text):
-    """Write `text` to `path` as UTF-8: a temp file in the same folder, fsync, rename."""
-    # TODO(files.write_output): use the project's one file writer (it has no fsync yet).
-    path = os.fspath(path)
-    folder = os.path.dirname(os.path.abspath(path))
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".html", dir=folder)
-    except OSError as e:                     # report the file asked for, not the temp file
-        raise OSError(e.errno, e.strerror, path) from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        mask = os.umask(0)
-        os.umask(mask)
-        os.chmod(tmp, 0o666 & ~mask)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
-    return path
-
-
 class Explorer:
     """The explorer of one graph: `.html()` is the page, `.save(path)` writes it, and in
     Jupyter it displays itself (`_repr_html_`). Made by `explore()`.
@@ -674,9 +647,10 @@ class Explorer:
         return self.fragment()
 
     def save(self, path):
-        """Write the page to `path` atomically (a temp file beside it, then a rename) and
-        return the path."""
-        return _write_atomic(path, self.html())
+        """Write the page to `path` whole or not at all (`autograd_xor.files.write_output`:
+        a temp file beside it, fsync, rename) and return the path."""
+        write_output(path, self.html(), "html")
+        return os.fspath(path)
 
     def __repr__(self):
         return f"<Explorer of {self.title!r}: {self.events} steps>"

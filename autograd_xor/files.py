@@ -74,6 +74,7 @@ FORMATS = {
     "pdf": Format((".pdf",), text=False, kinds={"plot": MATPLOTLIB}),
     "dot": Format((".dot", ".gv"), text=True, kinds={"graph": None}),
     "json": Format((".json",), text=True),
+    "html": Format((".html", ".htm"), text=True),
 }
 
 # Each kind of picture: the format of a file name without a suffix (and of '-'), and the

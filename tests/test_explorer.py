@@ -11,6 +11,8 @@ import subprocess
 
 import pytest
 
+from autograd_xor.files import OutputTargetError
+
 import autograd_xor
 import autograd_xor.walkthroughs
 from autograd_xor import MLP, Value, explore, topological_order
@@ -207,8 +209,8 @@ def test_save_writes_the_page_atomically(tmp_path):
     assert path.read_text(encoding="utf-8") == ex.html()
     assert os.listdir(tmp_path) == ["gf.html"]             # no temp file left
     assert oct(path.stat().st_mode & 0o777) == oct(0o666 & ~_umask())
-    with pytest.raises(OSError):
-        ex.save(tmp_path / "missing-folder" / "x.html")
+    with pytest.raises(OutputTargetError, match="missing-folder.*does not exist"):
+        ex.save(tmp_path / "missing-folder" / "x.html")      # the one writer's refusal
     assert os.listdir(tmp_path) == ["gf.html"]
 
 

@@ -437,7 +437,7 @@ def _same(a, b):
         (a != a and b != b)
 
 
-_NAMES = re.compile(r"\b[vcl]\d+\b")
+_NAMES = re.compile(r"\b[vcq]\d+\b")
 _COLUMNS = re.compile(r"\bt\d+\b")
 
 
@@ -684,12 +684,12 @@ class _Generator:
             body.append(f"{self._columns(blk)}, = T{n}[k]")
         for r, i in enumerate(blk.nodes[-1]):
             code = self.ops.forward(g.ops[i], [self._operand(op) for op in blk.operands[r]],
-                                    self._body_numbers(blk, r), f"v{r}", f"l{r}")
+                                    self._body_numbers(blk, r), f"v{r}", f"q{r}")
             if r in blk.first:
                 j, ops = blk.first[r]
                 code = _branch(code, self.ops.forward(g.ops[j], list(map(self._operand, ops)),
                                                       self._first_numbers(j), f"v{r}",
-                                                      f"l{r}"))
+                                                      f"q{r}"))
             body += code
         exported = {r for j in self.exported if self.owner.get(j, (None,))[0] is blk
                     for r in [self.owner[j][2]]}
@@ -765,17 +765,17 @@ class _Generator:
             i = blk.nodes[-1][r]
             code = self.ops.backward(
                 g.ops[i], [self._operand(op) for op in blk.operands[r]],
-                self._body_numbers(blk, r), f"v{r}", f"l{r}", f"h{r}",
+                self._body_numbers(blk, r), f"v{r}", f"q{r}", f"h{r}",
                 [self._body_target(blk, op) for op in blk.operands[r]])
             if r in blk.first:
                 j, ops = blk.first[r]
                 code = _branch(code, self.ops.backward(
                     g.ops[j], list(map(self._operand, ops)), self._first_numbers(j),
-                    f"v{r}", f"l{r}", f"h{r}", [self._body_target(blk, op) for op in ops]))
+                    f"v{r}", f"q{r}", f"h{r}", [self._body_target(blk, op) for op in ops]))
             body += code
         blk.backward_body = body
         names = set(_NAMES.findall("\n".join(body)))
-        blk.keep = {x for x in names if x[0] in "vl" or int(x[1:]) in blk.carried}
+        blk.keep = {x for x in names if x[0] in "vq" or int(x[1:]) in blk.carried}
 
     def _live_column(self, blk, c):
         kind, per_block = blk.columns[c]

@@ -285,19 +285,37 @@ class Compiled:
 
 
 def _advice(why):
-    if "read" in why:
-        return ("A replay is pinned to the numbers fn's own code reads; compute what "
-                "depends on them outside fn and pass it as an argument, or read it from "
-                "the step's result (return the Values you need besides the loss)")
-    if "argument" in why:
-        return ("The replay follows + - * / ** on argument floats, not comparisons, "
-                "math functions or exponents: do those with Values (Value(x).exp()) inside "
-                "fn, or call fn(...).backward() eagerly")
-    if "another object" in why:
-        return ("Keep the same Value objects from step to step (set p.data = ... instead "
-                "of making a new Value)")
-    return ("Pass numbers that change between calls as arguments: compile(lambda batch: "
-            "...) and step(batch); or call fn().backward() eagerly")
+    """What to do about a guard that keeps failing."""
+    for words, advice in _ADVICE:
+        if any(w in why for w in words):
+            return advice
+    return _ADVICE[-1][1]
+
+
+_ADVICE = [
+    (("structure",),
+     "The arguments' shape (a batch of another size) and the ints and strings in them are "
+     "part of the graph (a class index picks the op cross_entropy(y=k)): keep them the same "
+     "from call to call, or call fn(...).backward() eagerly"),
+    (("condition",),
+     "A replay holds while the comparisons fn makes on its numbers come out the same; a "
+     "branch that flips on most calls cannot be replayed: compute it with ops (relu, abs) "
+     "instead of an if, or call fn(...).backward() eagerly"),
+    (("read .",),
+     "A replay is held to the numbers of the nodes fn's own code reads; compute what "
+     "depends on them outside fn and pass it as an argument, or read it from the step's "
+     "result (return the Values you need besides the loss)"),
+    (("in a way a replay cannot follow", "compares or computes"),
+     "The replay follows + - * / ** on traced numbers and comparisons, not math "
+     "functions, conversions or exponents: do those with Values (Value(x).exp()) inside "
+     "fn, or call fn(...).backward() eagerly"),
+    (("another object",),
+     "Keep the same Value objects from step to step (set p.data = ... instead of making a "
+     "new Value)"),
+    ((),
+     "Pass numbers that change between calls as arguments: compile(lambda batch: ...) "
+     "and step(batch); or call fn().backward() eagerly"),
+]
 
 
 class _ProxiesFailed(Exception):

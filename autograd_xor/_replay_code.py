@@ -6,22 +6,29 @@ ops, wired the same way to the same parameters, with other numbers (the point's
 coordinates, its label). Written out straight, W1's graph is 75,000 lines that CPython's
 compiler takes most of a second and 300 MB to compile. So the generator looks for
 *blocks*: runs of the inner nodes (in topological order) that repeat with a period P, each
-node having the op of the node P places before it and its parents at the same offsets,
-the same shared leaves (parameters), and per-block leaves and plain numbers in the same
-places. Each such run is emitted once, as the body of a forward loop over its blocks and
-of a backward loop over them in reverse; the per-block numbers come from a table.
-Everything else is emitted straight, as before.
+node having the op of the node P places before it, its parents at the same offsets, the
+same shared leaves (parameters), and per-block leaves and plain numbers in the same places.
+Each such run is emitted once, as the body of a forward loop over its blocks and of a
+backward loop over them in reverse; the per-block numbers come from a table, and values the
+backward pass needs are kept per block. A first block that differs in a few nodes (the
+`0 + loss0` that `sum()` starts with) joins the loop with code of its own for those nodes.
+Everything else is written out straight.
 
-The floats stay the engine's to the last bit, because every node computes exactly what
-its straight version computes, and the backward loop visits the nodes in exactly the
-reverse topological order of the whole graph that `backward()` walks: block k's
-contributions to a shared parameter are added after block k+1's and before block k-1's,
-each into the same running sum.
+The floats stay the engine's to the last bit: every node computes what the engine
+computes, in the same order, and the backward loop visits the nodes in exactly the reverse
+topological order of the whole graph that `backward()` walks, so block k's contributions to
+a shared parameter are added after block k+1's and before block k-1's, into the same running
+sum. (Additions into one gradient may share a statement, `h = h + a + b`: Python adds left
+to right, so that is the same float as two statements.)
 
     >>> from autograd_xor import Value
     >>> from autograd_xor.engine import topological_order
     >>> w = Value(0.5); b = Value(-1.0)
-    >>> root = sum((w * x + b).tanh() for x in [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8])
+    >>> def neuron(x):                      # nine nodes per point
+    ...     for _ in range(3):
+    ...         x = (w * x + b).tanh()
+    ...     return x
+    >>> root = sum(neuron(x) for x in [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8])
     >>> graph = Graph.of(topological_order(root))
     >>> source, replay = generate(graph)
     >>> "for k in range(" in source                 # the eight points are one loop
@@ -45,9 +52,13 @@ __all__ = ["Graph", "generate", "literal"]
 _builtin_compile = compile
 
 # A run of blocks is rolled into a loop when it has at least this many blocks and nodes;
-# anything shorter is cheaper written out.
+# anything shorter is cheaper written out. A loop costs about ten statements per block, so
+# the blocks of a short period (an L2 penalty's p * p + ...) run faster written out: they
+# are rolled only when writing them out would make a large function to compile.
 MIN_BLOCKS = 3
 MIN_ROLLED_NODES = 12
+SHORT_PERIOD = 8
+MIN_SHORT_ROLLED_NODES = 4096
 
 
 class UnreplayableOp(KeyError):
@@ -182,7 +193,8 @@ def _periodic_runs(codes, lo, hi, depth=0):
             while q + period < hi and codes[q] == codes[q + period]:
                 q += 1
             blocks = (q - p) // period + 1
-            if blocks >= MIN_BLOCKS and blocks * period >= MIN_ROLLED_NODES:
+            if blocks >= MIN_BLOCKS and blocks * period >= (
+                    MIN_ROLLED_NODES if period >= SHORT_PERIOD else MIN_SHORT_ROLLED_NODES):
                 end = p + blocks * period
                 first = _first_differences(codes, p, period, runs[-1][0] + runs[-1][1] *
                                            runs[-1][2] if runs else lo)
@@ -719,11 +731,8 @@ class _Generator:
             lines.append(f"{', '.join(f'g{i}' for i in self.live)}, = "
                          f"[0.0 if s else s for s in S]")
         root = g.n - 1
-        zero = [i for i in self.inner if self.wanted[i] and i != root and
-                (i not in self.owner or i in self.exported)]
-        for c in range(0, len(zero), 256):
-            lines.append(" = ".join(f"g{i}" for i in zero[c:c + 256]) + " = 0.0")
         lines.append(f"g{root} = 1.0")
+        start = len(lines)
         ends = {blk.start + blk.period * blk.blocks - 1: blk for blk in self.blocks}
         p = len(self.inner) - 1
         while p >= 0:
@@ -741,7 +750,11 @@ class _Generator:
             targets = [self._target(j) for j in g.parents[i]]
             lines += self.ops.backward(g.ops[i], operands, numbers, f"d{i}", f"l{i}",
                                        f"g{i}", targets)
-        return lines
+        zero = [f"g{i}" for i in self.inner if self.wanted[i] and i != root and
+                (i not in self.owner or i in self.exported)]
+        rest, zero = _first_adds(lines[start:], zero)
+        inits = [" = ".join(zero[c:c + 256]) + " = 0.0" for c in range(0, len(zero), 256)]
+        return lines[:start] + inits + _gathered(rest)
 
     def _body_target(self, blk, op):
         kind, x = op
@@ -813,6 +826,7 @@ class _Generator:
             body.append(f"{', '.join(blk.kept)}, = S{n}[k]")
         if blk.columns and _COLUMNS.search("\n".join(blk.backward_body)):
             body.append(f"{self._columns(blk)}, = T{n}[k]")
+        zero = []
         for r in range(blk.period):
             if not blk.wanted[r]:
                 continue
@@ -822,10 +836,13 @@ class _Generator:
             elif r in starts:
                 body.append(f"h{r} = I{n}_{r}[k]")
             else:
-                body.append(f"h{r} = 0.0")
+                zero.append(f"h{r}")
         for c in live_columns:
             body.append(f"gt{c} = G{n}_{c}[k]")
-        body += blk.backward_body
+        rest, zero = _first_adds(blk.backward_body, zero)
+        if zero:
+            body.append(" = ".join(zero) + " = 0.0")
+        body += _gathered(rest)
         for c in live_columns:
             body.append(f"G{n}_{c}[k] = gt{c}")
         lines += ["    " + line for line in body]
@@ -837,6 +854,63 @@ class _Generator:
             lines.append(f"{', '.join('_' if j is None else f'g{j}' for j in leaves)}, "
                          f"= G{n}_{c}")
         return lines
+
+
+_ADD = re.compile(r"(\w+) = ([\w.]+) ([+-]) (.*)$")
+_GRADS = re.compile(r"\b(?:gc|gt|g|h)\d+\b")
+
+
+def _first_adds(lines, zero):
+    """Start each gradient in `zero` (0.0 until something is added to it) with its first
+    unconditional addition, `g = 0.0 + x`, the float backward() computes, one statement
+    fewer. Returns the lines and the gradients that still need `= 0.0` first."""
+    zero, merged, seen, out = set(zero), set(), set(), []
+    for line in lines:
+        m = _ADD.match(line)
+        if m and m.group(1) == m.group(2) and m.group(1) in zero and m.group(1) not in seen:
+            target = m.group(1)
+            line = f"{target} = 0.0 {m.group(3)} {m.group(4)}"
+            merged.add(target)
+        seen.update(_GRADS.findall(line))
+        out.append(line)
+    return out, [x for x in sorted(zero - merged, key=_natural)]
+
+
+def _gathered(lines):
+    """The same additions with fewer statements: the unconditional additions into one
+    gradient, `h = h + a` ... `h = h + b`, become `h = h + a + b` at the place of the last,
+    which Python sums left to right, so the float is the same. (Nothing reads a gradient
+    while its node's consumers add into it, and what they add is final by then.)"""
+    out = list(lines)
+    runs = {}                              # gradient -> [(line number, start, op, term)]
+
+    def close(name):
+        run = runs.pop(name, None)
+        if run and len(run) > 1:
+            last = run[-1][0]
+            for k, *_ in run[:-1]:
+                out[k] = None
+            terms = [f"{op} {term}" for _, _, op, term in run]
+            code = [f"{name} = {run[0][1]} {' '.join(terms[:64])}"]
+            for c in range(64, len(terms), 64):
+                code.append(f"{name} = {name} {' '.join(terms[c:c + 64])}")
+            out[last] = "\n".join(code)
+
+    for k, line in enumerate(lines):
+        m = _ADD.match(line)
+        if m and m.group(2) in (m.group(1), "0.0"):
+            name = m.group(1)
+            for other in _GRADS.findall(m.group(4)):
+                close(other)
+            if m.group(2) == "0.0":
+                close(name)
+            runs.setdefault(name, []).append((k, m.group(2), m.group(3), m.group(4)))
+        else:
+            for name in _GRADS.findall(line):
+                close(name)
+    for name in list(runs):
+        close(name)
+    return [x for line in out if line is not None for x in line.split("\n")]
 
 
 def _branch(rest, first):

@@ -42,6 +42,7 @@ import threading
 import types
 from contextlib import contextmanager
 from itertools import chain
+from operator import is_
 from numbers import Real
 
 from . import engine as _engine
@@ -395,7 +396,7 @@ Real.register(TracedFloat)
 # --- what fn can reach: its closure, the globals it names, its defaults -------------------
 
 _STDLIB = sysconfig.get_paths()["stdlib"]
-_PLAIN = {int, str, bool, bytes, range, complex, type(None)}
+_PLAIN = frozenset({int, str, bool, bytes, range, complex, type(None)})
 _OPAQUE = (type, types.ModuleType, types.BuiltinFunctionType, types.CodeType,
            threading.Thread, type(threading.Lock()), types.GeneratorType)
 _names_cache = {}
@@ -503,7 +504,7 @@ class Snapshot:
             vals2, objs2, nums2 = _flatten(obj)
             if vals2 != vals:
                 return f"{name}: its shape or its non-float contents changed"
-            if len(objs2) != len(objs) or not all(map(_is, objs2, objs)):
+            if len(objs2) != len(objs) or not all(map(is_, objs2, objs)):
                 return f"{name}: it holds another object (e.g. a parameter rebound to a " \
                        f"new Value)"
             if nums2 != nums:
@@ -511,14 +512,44 @@ class Snapshot:
         return None
 
 
-def _is(a, b):
-    return a is b
-
-
 def _flatten(obj, floats_are_slots=False):
     vals, objs, nums = [], [], []
     _walk(obj, vals, objs, nums, {}, 0, None)
     return vals, objs, array.array("d", nums).tobytes()
+
+
+def _kind(t):
+    """How `_walk` pictures an object of type t (cached per type)."""
+    kind = _KINDS.get(t)
+    if kind is None:
+        if issubclass(t, Value):
+            kind = "value"
+        elif issubclass(t, _OPAQUE) or getattr(t, "_replay_opaque", False):
+            kind = "opaque"
+        elif issubclass(t, types.FunctionType):
+            kind = "function"
+        elif issubclass(t, types.MethodType):
+            kind = "method"
+        elif issubclass(t, random.Random):
+            kind = "random"
+        elif issubclass(t, (set, frozenset)):
+            kind = "set"
+        elif issubclass(t, collections.deque):
+            kind = "deque"
+        elif hasattr(t, "__dictoffset__") and t.__dictoffset__ or _slot_names(t):
+            kind = "object"
+        else:
+            kind = "other"
+        _KINDS[t] = kind
+    return kind
+
+
+_KINDS = {}
+
+
+def _slot_names(t):
+    return tuple(name for cls in t.__mro__ for name in getattr(cls, "__slots__", ())
+                 if name not in ("__dict__", "__weakref__"))
 
 
 def _walk(x, vals, objs, nums, seen, depth, slots):
@@ -528,7 +559,7 @@ def _walk(x, vals, objs, nums, seen, depth, slots):
     if t is float:
         (nums if slots is None else slots).append(x)
         return
-    if t in _PLAIN or x is None:
+    if t in _PLAIN:
         vals.append(t)
         vals.append(x)
         return
@@ -546,16 +577,15 @@ def _walk(x, vals, objs, nums, seen, depth, slots):
             vals.append(t)
             vals.append(len(x))
         kinds = set(map(type, x))
-        if kinds == {float}:
+        if kinds == _FLOAT:
             vals.append(float)
             (nums if slots is None else slots).extend(x)
-        elif kinds and all(issubclass(k, Value) for k in kinds):
+        elif kinds <= _VALUES and kinds:
             vals.append(Value)
             objs.extend(x)
-        elif kinds and kinds <= _PLAIN:
+        elif kinds <= _PLAIN and kinds:
             vals.append(tuple(x))
-        elif kinds and kinds <= {list, tuple} and \
-                set(map(type, chain.from_iterable(x))) <= {float}:
+        elif kinds and kinds <= _ROWS and set(map(type, chain.from_iterable(x))) <= _FLOAT:
             vals.append(tuple(map(type, x)))
             vals.append(tuple(map(len, x)))
             (nums if slots is None else slots).extend(chain.from_iterable(x))
@@ -565,39 +595,60 @@ def _walk(x, vals, objs, nums, seen, depth, slots):
                 _walk(y, vals, objs, nums, seen, depth + 1, slots)
         return
     objs.append(x)
-    if isinstance(x, (Value, _OPAQUE)) or depth > 40 or id(x) in seen or \
-            getattr(x, "_replay_opaque", False):
+    kind = _KINDS.get(t) or _kind(t)
+    if kind == "value" or kind == "opaque" or depth > 40 or id(x) in seen:
         return
     seen[id(x)] = len(seen)
-    if isinstance(x, types.FunctionType):
+    if kind == "object":
+        names = _SLOTS.get(t)
+        if names is None:
+            names = _SLOTS[t] = _slot_names(t)
+        attrs = getattr(x, "__dict__", None)
+        if names:
+            attrs = dict(attrs or {})
+            for name in names:
+                if hasattr(x, name):
+                    attrs[name] = getattr(x, name)
+        elif attrs is None:
+            return
+        vals.append(tuple(attrs))
+        for y in list(attrs.values()):
+            ty = type(y)
+            if ty in _PLAIN:
+                vals.append(ty)
+                vals.append(y)
+            elif ty is float:
+                nums.append(y)
+            elif ty in _VALUES:
+                objs.append(y)
+            else:
+                _walk(y, vals, objs, nums, seen, depth + 1, None)
+    elif kind == "function":
         if not _is_library(x):
             for name, root in state_roots(x):
                 vals.append(name)
                 _walk(root, vals, objs, nums, seen, depth + 1, None)
-    elif isinstance(x, types.MethodType):
+    elif kind == "method":
         _walk(x.__func__, vals, objs, nums, seen, depth + 1, None)
         _walk(x.__self__, vals, objs, nums, seen, depth + 1, None)
-    elif isinstance(x, random.Random):
+    elif kind == "random":
         vals.append(x.getstate())               # numbers fn would draw from it
-    elif isinstance(x, (set, frozenset)):
+    elif kind == "set":
         vals.append(frozenset(x))
-    elif isinstance(x, collections.deque):
+    elif kind == "deque":
         _walk(list(x), vals, objs, nums, seen, depth + 1, None)
-    elif hasattr(x, "__dict__") or hasattr(type(x), "__slots__"):
-        attrs = dict(getattr(x, "__dict__", {}))
-        for cls in type(x).__mro__:             # and what __slots__ hold
-            for name in getattr(cls, "__slots__", ()):
-                if name not in ("__dict__", "__weakref__") and hasattr(x, name):
-                    attrs[name] = getattr(x, name)
-        vals.append(tuple(attrs))
-        for y in list(attrs.values()):
-            _walk(y, vals, objs, nums, seen, depth + 1, None)
     else:
         try:                                    # an array of numbers (array, numpy)
             view = memoryview(x)
         except TypeError:
             return
         vals.append((view.format, view.shape, view.tobytes()))
+
+
+_SLOTS = {}
+_FLOAT = {float}
+_ROWS = {list, tuple}
+_VALUES = {Value, type(Value(0.0))}
 
 
 # --- fn's arguments ----------------------------------------------------------------------

@@ -139,48 +139,38 @@ def _by_fn(frame):
 # The properties that stand in for the slots while fn is traced. They are on the hot path
 # of every op while recording, so the common case (the engine reading) is kept short.
 
-def _get_data(v, get=_DATA.__get__, frame_of=sys._getframe, local=_active,
-              engine=_engine.__dict__):
-    rec = local.recorder
-    if rec is not None:
-        frame = frame_of(1)
-        if frame.f_globals is not engine and _by_fn(frame):
-            return rec.read(v, get(v), _where(frame))
-    return get(v)
+def _getter(slot, record):
+    """A property's getter for `slot` that hands fn's own reads to `record`."""
+    def getter(v, get=slot.__get__, frame_of=sys._getframe, local=_active,
+               engine=_engine.__dict__):
+        rec = local.recorder
+        if rec is not None:
+            frame = frame_of(1)
+            if frame.f_globals is not engine and _by_fn(frame):
+                return record(rec, v, get(v), _where(frame))
+        return get(v)
+    return getter
 
 
-def _set_data(v, x, put=_DATA.__set__, frame_of=sys._getframe, local=_active,
-              engine=_engine.__dict__):
-    rec = local.recorder
-    if rec is not None:
-        if type(x) is TracedFloat:
-            x = rec.convert(x)
-        frame = frame_of(1)
-        if frame.f_globals is not engine and _by_fn(frame):
-            rec.writes.append((v, "data", _where(frame)))
-    put(v, x)
+def _setter(slot, attr):
+    """A property's setter for `slot` that records fn's own writes (and gives the engine
+    a traceable float for a TracedFloat)."""
+    def setter(v, x, put=slot.__set__, frame_of=sys._getframe, local=_active,
+               engine=_engine.__dict__):
+        rec = local.recorder
+        if rec is not None:
+            if type(x) is TracedFloat:
+                x = rec.convert(x)
+            frame = frame_of(1)
+            if frame.f_globals is not engine and _by_fn(frame):
+                rec.writes.append((v, attr, _where(frame)))
+        put(v, x)
+    return setter
 
 
-def _get_grad(v, get=_GRAD.__get__, frame_of=sys._getframe, local=_active,
-              engine=_engine.__dict__):
-    rec = local.recorder
-    if rec is not None:
-        frame = frame_of(1)
-        if frame.f_globals is not engine and _by_fn(frame):
-            x = get(v)
-            rec.reads.append((v, "grad", x, _where(frame)))
-            return x
-    return get(v)
-
-
-def _set_grad(v, x, put=_GRAD.__set__, frame_of=sys._getframe, local=_active,
-              engine=_engine.__dict__):
-    rec = local.recorder
-    if rec is not None:
-        frame = frame_of(1)
-        if frame.f_globals is not engine and _by_fn(frame):
-            rec.writes.append((v, "grad", _where(frame)))
-    put(v, x)
+def _read_grad(rec, v, x, where):
+    rec.reads.append((v, "grad", x, where))
+    return x
 
 
 def _handing_out(method):
@@ -197,8 +187,8 @@ def _handing_out(method):
     return wrapper
 
 
-_ATTRIBUTES = {"data": property(_get_data, _set_data, None, _DATA.__doc__),
-               "grad": property(_get_grad, _set_grad, None, _GRAD.__doc__)}
+_ATTRIBUTES = {"data": property(_getter(_DATA, Recorder.read), _setter(_DATA, "data")),
+               "grad": property(_getter(_GRAD, _read_grad), _setter(_GRAD, "grad"))}
 _ATTRIBUTES.update({name: _handing_out(Value.__dict__[name])
                     for name in ("item", "__format__", "__repr__")})
 _ORIGINAL = {name: Value.__dict__[name] for name in _ATTRIBUTES}

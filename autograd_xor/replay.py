@@ -395,17 +395,20 @@ def _label(v):
     return f" {v.label!r}" if getattr(v, "label", "") else ""
 
 
+def _other_graph(old, new):
+    """How the graph of trace `new` differs from that of `old` (ops and wiring), or None."""
+    if old.n != new.n:
+        return f"it had {old.n} nodes, now {new.n}"
+    for i in range(new.n):
+        if old.ops[i] != new.ops[i] or old.parents[i] != new.parents[i]:
+            return (f"node {i} was {old.ops[i] or 'a leaf'} of {old.parents[i]}, now "
+                    f"{new.ops[i] or 'a leaf'} of {new.parents[i]}")
+    return None
+
+
 def _compare(old, new, when):
     """Raise CompileError unless `new` (a later eager run) has the graph of `old`."""
-    what = None
-    if old.n != new.n:
-        what = f"it had {old.n} nodes, now {new.n}"
-    else:
-        for i in range(new.n):
-            if old.ops[i] != new.ops[i] or old.parents[i] != new.parents[i]:
-                what = (f"node {i} was {old.ops[i] or 'a leaf'} of {old.parents[i]}, now "
-                        f"{new.ops[i] or 'a leaf'} of {new.parents[i]}")
-                break
+    what = _other_graph(old, new)
     if what is None:
         for i, leaf in old.leaf_kinds.items():
             v = new.leaves[i]
@@ -442,15 +445,7 @@ def _plan(first, second):
     same way, or the tracing missed something (_ProxiesFailed: trace again without them)."""
     rec = first.rec                       # call 1 ran recorded, call 2 did not
     proxied = first.proxied and bool(rec.sources)      # with stand-ins for some numbers
-    what = None
-    if first.n != second.n:
-        what = f"it had {first.n} nodes, now {second.n}"
-    else:
-        for i in range(second.n):
-            if first.ops[i] != second.ops[i] or first.parents[i] != second.parents[i]:
-                what = (f"node {i} was {first.ops[i] or 'a leaf'} of {first.parents[i]}, "
-                        f"now {second.ops[i] or 'a leaf'} of {second.parents[i]}")
-                break
+    what = _other_graph(first, second)
     if what is not None:
         _mismatch(what, proxied, rec)
     for i in range(second.n):

@@ -5,31 +5,24 @@ bit like the eager engine (issue 14)."""
 
 import gc
 import importlib.util
-import random
 import struct
 import tracemalloc
 from pathlib import Path
 
-from autograd_xor import MLP, Value, compile
+from autograd_xor import compile
 
 BENCH = Path(__file__).resolve().parent.parent / "benchmarks"
 
 
-def _workloads():
-    spec = importlib.util.spec_from_file_location("workloads", BENCH / "workloads.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-W = _workloads()
+_spec = importlib.util.spec_from_file_location("compile_cost", BENCH / "compile_cost.py")
+compile_cost = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(compile_cost)
 
 
 def demo(width, points=100):
-    random.seed(W.DEMO_SEED)
-    model = MLP(2, [width, width, 1])
-    xs, ys = W.two_moons(points)
-    return model, lambda: W.demo_loss(model, Value, xs, ys)[0]
+    """micrograd's demo step on an MLP 2-width-width-1, and its loss function."""
+    model, step = compile_cost._compiled_step(width, points)
+    return model, step.fn
 
 
 def keys(xs):

@@ -173,24 +173,17 @@ def _read_grad(rec, v, x, where):
     return x
 
 
-def _handing_out(method):
-    """An engine method that hands a node's number to its caller (`item()`, formatting):
-    while recording, the caller's read."""
-    def wrapper(v, *args):
-        rec = _active.recorder
-        if rec is not None:
-            x = rec.read(v, _DATA.__get__(v), _where(sys._getframe(1)))
-            if type(x) is TracedFloat:
-                x._rec.taint(x, sys._getframe(1))
-        return method(v, *args)
-    wrapper.__name__, wrapper.__doc__ = method.__name__, method.__doc__
-    return wrapper
+def _item(v):
+    """Value.item() while recording: fn's own read of the number."""
+    rec = _active.recorder
+    x = _DATA.__get__(v)
+    return x if rec is None else rec.read(v, x, _where(sys._getframe(1)))
 
 
+_item.__doc__ = Value.item.__doc__
 _ATTRIBUTES = {"data": property(_getter(_DATA, Recorder.read), _setter(_DATA, "data")),
-               "grad": property(_getter(_GRAD, _read_grad), _setter(_GRAD, "grad"))}
-_ATTRIBUTES.update({name: _handing_out(Value.__dict__[name])
-                    for name in ("item", "__format__", "__repr__")})
+               "grad": property(_getter(_GRAD, _read_grad), _setter(_GRAD, "grad")),
+               "item": _item}
 _ORIGINAL = {name: Value.__dict__[name] for name in _ATTRIBUTES}
 
 
@@ -223,8 +216,9 @@ class TracedFloat:
     code reads: it behaves as the float, and records what fn does with it. Arithmetic
     (`+ - * / // % ** abs`) gives another TracedFloat that remembers how it was computed;
     the engine converts it to a plain float the trace can follow back; a comparison (or
-    `bool()`) is recorded as a condition; any other use (`float(y)`, `math.exp(y)`, `str`,
-    an attribute) *taints* the numbers it came from, and gives the plain answer.
+    `bool()`) is recorded as a condition; showing it (`str`, `repr`, f-strings) is no use;
+    any other use (`float(y)`, `math.exp(y)`, `round(y)`, an attribute) *taints* the
+    numbers it came from, and gives the plain answer.
 
         >>> rec = Recorder(slots=1)
         >>> y = TracedFloat(2.5, rec, slot=0)
@@ -282,9 +276,14 @@ class TracedFloat:
         self._rec.conditions.append(("bool", self, None, result, _where(sys._getframe(1))))
         return result
 
-    def __repr__(self):
-        self._taint()
+    def __repr__(self):                             # showing it is not using it
         return repr(self._x)
+
+    def __str__(self):
+        return str(self._x)
+
+    def __format__(self, spec):
+        return format(self._x, spec)
 
     def __getattr__(self, name):                    # is_integer(), hex(), real, ...
         self._taint()
@@ -377,8 +376,7 @@ for _name, _symbol, _fn in [("lt", "<", lambda a, b: a < b), ("le", "<=", lambda
 TracedFloat.__neg__ = _unary("-", lambda a: -a)
 TracedFloat.__pos__ = _unary("+", lambda a: +a)
 TracedFloat.__abs__ = _unary("abs", abs)
-for _name in ["hash", "int", "round", "trunc", "floor", "ceil", "str", "format", "divmod",
-              "rdivmod"]:
+for _name in ["hash", "int", "round", "trunc", "floor", "ceil", "divmod", "rdivmod"]:
     setattr(TracedFloat, f"__{_name}__", _tainting(f"__{_name}__"))
 Real.register(TracedFloat)
 

@@ -224,6 +224,8 @@ class Compiled:
             self._proxies = False               # trace again, arguments as plain floats
             return out
         self.source = self._entry.source
+        if not self.check_every:
+            self._entry.trace = None            # only check_every compares with it
         return out
 
     def _plain(self, args, kwargs):
@@ -241,21 +243,22 @@ class Compiled:
         key = (args, tuple(sorted(kwargs.items())))
         picture, floats = flatten_args(key)
         rec = Recorder(len(floats), proxies=proxies)
-        done = False
-        if record and proxies:
+        if not record:
+            out = self.fn(*args, **kwargs)
+        elif proxies:
             pargs, pkw = proxied_args(key, rec) if floats else key
             try:
                 with recording(rec):
                     out = self.fn(*pargs, **dict(pkw))
-                done = True
             except Exception:
-                # fn could not work with the stand-ins (e.g. isinstance(x, float)): from
-                # now on trace with plain floats, each held to its number
-                self._proxies = proxies = False
+                # if fn works with plain floats, it could not work with the stand-ins (e.g.
+                # isinstance(x, float)): from now on trace with plain floats, each held to
+                # its number; if not, its error is its own
                 rec = Recorder(len(floats), proxies=False)
-        if not record:
-            out = self.fn(*args, **kwargs)
-        elif not done:
+                with recording(rec):
+                    out = self.fn(*args, **kwargs)
+                self._proxies = proxies = False
+        else:
             with recording(rec):
                 out = self.fn(*args, **kwargs)
         root, extras = _outputs(out)
@@ -455,7 +458,8 @@ def _plan(first, second):
                                f"built before fn ran; a replay would recompute it. Build "
                                f"the whole graph inside fn")
     live = [v2 for i, v2 in second.leaves.items() if first.leaves[i] is v2]
-    outlives = first.snapshot.object_ids() | {id(v) for v in live}     # (kept alive)
+    outlives = first.snapshot.object_ids() | {id(v) for v in live} | \
+        {id(x) for x in first.picture[1]}             # (all kept alive)
     sources = _Sources(first, second, outlives)
     conversions = rec.conversions
     used = set()

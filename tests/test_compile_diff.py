@@ -464,3 +464,48 @@ def test_retraces_on_most_calls_say_what_keeps_changing():
         for _ in range(6):
             scale[0] = float(next(counter))
             step()
+
+
+def test_showing_a_number_inside_fn_does_not_hold_the_replay(capsys):
+    w = Value(0.5)
+
+    def fn(x):
+        loss = (w * x).tanh()
+        print(f"loss {loss.data:.3f} ({loss!r})")     # shown on the eager calls only
+        return loss
+    step = compile(fn)
+    for x in [1.0, 2.0, 3.0, 4.0]:
+        assert step(x) == math.tanh(0.5 * x)
+    assert step.replays == 2 and capsys.readouterr().out.count("loss") == 2
+
+
+def test_item_is_a_read_like_data():
+    w = Value(1.0)
+    step = compile(lambda: w * 3.0 if w.item() < 2.0 else w * 5.0)
+    for v in [1.0, 1.5, 1.8, 2.5, 3.0, 3.5]:
+        w.data = v
+        assert step() == v * (3.0 if v < 2.0 else 5.0)
+    assert step.retraces == 1 and step.replays == 2
+
+
+def test_an_error_of_fn_is_its_own_and_changes_nothing():
+    w = Value(0.5)
+
+    def fn(x):
+        if x > 10:                                   # a condition on an argument
+            raise ValueError("x too large")
+        return w * x
+    step = compile(fn)
+    with pytest.raises(ValueError, match="x too large"):
+        step(11.0)
+    assert [step(1.0), step(2.0), step(3.0), step(4.0)] == [0.5, 1.0, 1.5, 2.0]
+    assert step.replays == 2 and "A[0]" in step.source     # still read from the argument
+
+
+def test_a_value_passed_as_an_argument_and_read_by_fn_is_guarded():
+    w, flag = Value(2.0), Value(1.0)
+    step = compile(lambda f: w * 3.0 if f.data > 0 else w * -1.0)
+    for value in [1.0, 2.0, 3.0, -1.0, -2.0]:
+        flag.data = value
+        assert step(flag) == (6.0 if value > 0 else -2.0)
+    assert step.retraces == 1

@@ -25,8 +25,8 @@ bit, and returns the loss as a float.
     >>> step.replays                    # calls 1 and 2 ran fn eagerly (trace, then check)
     28
 
-How it works. Call 1 runs fn and `backward()` eagerly and records the graph in topological
-order, with what the graph depends on (the guards, below). Call 2 does the same and
+How it works. Call 1 runs fn and `backward()` eagerly and traces the graph in topological
+order, with what it was built from (the guards, below). Call 2 runs fn eagerly again and
 compares: a graph that changed although nothing guarded did (random numbers drawn inside
 fn, a counter) raises `CompileError`. From call 3 on the graph is replayed: leaves that
 outlive fn are read live (`p.data`); the floats of fn's arguments, and what fn computes
@@ -40,11 +40,14 @@ graph (see `autograd_xor/_replay_guards.py`):
 
 * everything fn reaches through its closure, the globals it names and its defaults: the
   same Values (a parameter rebound to a new Value is a change), the same plain numbers
-  (a minibatch taken from a closure variable is a change), the same list lengths;
-* every `.data` that fn's own code reads (a branch on `w.data`): the same number;
-* the structure of the arguments (their types and lengths, and Values by identity), and
-  the bits of any argument float that fn used in a way the replay cannot follow (a
-  comparison, `math.exp(x)`, an exponent).
+  (a minibatch taken from a closure variable is a change), the same shapes (a list that
+  grew);
+* the structure of the arguments: their types and lengths, their ints and strings, the
+  Values in them by identity;
+* what fn does with its traced numbers, its argument floats and every `.data` (or
+  `item()`) its own code reads: a comparison (a branch on `w.data < 5`) must come out the
+  same; any other use but arithmetic and showing it (`math.exp(x)`, `round(x)`, an
+  exponent, a node's number that fn turns into a constant) holds the number to its bits.
 
 When a guard fails the step runs eagerly and is traced again (`step.retraces` counts
 that); when that happens on more than a quarter of the calls, `CompileError` says what
@@ -53,11 +56,15 @@ fast path). relu's kink is not a branch: the relu op is replayed, and picks its 
 the kink from the numbers each time.
 
 Replays do not run fn: side effects in it (printing) happen on the eager calls only, and
-fn may not change its own state (set a Value's `.data` or `.grad`, append to a list it
-reads). Return the Values you need besides the loss (e.g. `return loss, scores`) and the
-call returns their floats in the same shape. Under `no_grad()` or `detect_anomaly()` every
-call runs eagerly, and when a replay meets a value an op rejects (log of 0, division by
-zero) the step is rerun eagerly for the engine's own error.
+fn may not change state that outlives it (set a Value's `.data` or `.grad`: CompileError;
+append to a list it reads: traced again on every call). What the guards cannot see: numbers
+fn draws from an iterator or another object whose insides are not Python attributes, lists,
+dicts or arrays (`check_every=n` reruns fn eagerly every n-th call to catch those; pass
+such numbers as arguments instead). Return the Values you need besides the loss (e.g.
+`return loss, scores`) and the call returns their floats in the same shape. Under
+`no_grad()` or `detect_anomaly()` every call runs eagerly, and when a replay meets a value
+an op rejects (log of 0, division by zero) the step is rerun eagerly for the engine's own
+error.
 """
 
 import collections

@@ -509,3 +509,15 @@ def test_a_value_passed_as_an_argument_and_read_by_fn_is_guarded():
         flag.data = value
         assert step(flag) == (6.0 if value > 0 else -2.0)
     assert step.retraces == 1
+
+
+def test_fn_that_changes_what_it_reads_is_traced_again_until_refused():
+    w, history = Value(0.5), []
+
+    def fn():
+        history.append(len(history))                # state fn reads, changed by fn
+        return w * 2.0
+    step = compile(fn)
+    with pytest.raises(CompileError, match="closure variable history: its shape"):
+        for _ in range(6):
+            step()

@@ -398,8 +398,8 @@ def _global_names(code):
         names = set(code.co_names)
         for const in code.co_consts:
             if isinstance(const, types.CodeType):
-                names |= _global_names(const)
-        _names_cache[code] = names = frozenset(names)
+                names.update(_global_names(const))
+        _names_cache[code] = names = tuple(sorted(names))
     return names
 
 
@@ -444,15 +444,16 @@ def state_roots(fn):
     if fn.__kwdefaults__:
         roots.append(("keyword defaults", fn.__kwdefaults__))
     names = _global_names(code)
-    for name in sorted(names):
-        if name not in fn.__globals__:
+    found = fn.__globals__
+    for name in names:
+        if name not in found:
             continue
-        value = fn.__globals__[name]
+        value = found[name]
         roots.append((f"global {name}", value))
         if value is random:                   # random.random(): the module's generator
             roots.append((f"global {name}'s generator", random._inst))
         if isinstance(value, types.ModuleType) and not _is_library(value):
-            for attr in sorted(names):        # config.lr: the module's numbers fn names
+            for attr in names:                # config.lr: the module's numbers fn names
                 x = getattr(value, attr, None)
                 if x is not None and not callable(x) and \
                         not isinstance(x, types.ModuleType):
@@ -464,9 +465,13 @@ _EMPTY = object()
 
 
 class Snapshot:
-    """A flattened picture of objects: the objects it holds (compared by identity), the
-    floats (by their bits) and everything else (types, lengths, keys, ints, strings).
-    Equal snapshots mean that code reading the objects computes the same.
+    """A picture of what fn can read, to tell whether it is still the same.
+
+    Two pictures of the same objects: a fast one, the objects themselves (every list, dict
+    and object's attributes it reaches, compared by identity), and a full one, flattened
+    (objects by identity, floats by their bits, the rest by value), which also tells what
+    changed. When the fast one fails (e.g. a float replaced by an equal one), the full one
+    decides, and the fast one is taken again.
 
         >>> from autograd_xor import Value
         >>> w, data = Value(1.0), [[0.5, -1.0], [2.0, 3.0]]
@@ -478,7 +483,12 @@ class Snapshot:
     """
 
     def __init__(self, roots):
-        self.parts = [(name,) + _flatten(obj) for name, obj in roots]
+        self._take(roots)
+
+    def _take(self, roots):
+        self.checks = []
+        self.parts = [(name,) + _flatten(obj, self.checks) for name, obj in roots]
+        self.roots = [obj for _, obj in roots]
 
     def object_ids(self):
         """The ids of the objects the snapshot holds (and keeps alive)."""
@@ -486,6 +496,12 @@ class Snapshot:
 
     def differs(self, roots):
         """None if the objects look as they did, else which root changed and how."""
+        if len(roots) == len(self.roots) and all(map(is_, [x for _, x in roots], self.roots)):
+            for check in self.checks:
+                if not check():
+                    break
+            else:
+                return None
         if len(roots) != len(self.parts):
             return "what fn can read changed"
         for (name, vals, objs, nums), (_, obj) in zip(self.parts, roots):
@@ -497,13 +513,50 @@ class Snapshot:
                        f"new Value)"
             if nums2 != nums:
                 return f"{name}: its numbers changed"
+        self._take(roots)                       # the same, in other objects
         return None
 
 
-def _flatten(obj, floats_are_slots=False):
+def _flatten(obj, checks=None):
     vals, objs, nums = [], [], []
-    _walk(obj, vals, objs, nums, {}, 0, None)
+    _walk(obj, vals, objs, nums, {}, 0, None, checks)
     return vals, objs, array.array("d", nums).tobytes()
+
+
+# The fast checks: one per mutable thing the walk passed, each true while it holds the same
+# objects (and so, with the others, the same numbers).
+
+def _same_items(c, n):
+    items = tuple(c)
+    return lambda: len(c) == n and all(map(is_, c, items))
+
+
+def _same_rows(c):
+    rows, lens, flat = tuple(c), tuple(map(len, c)), tuple(chain.from_iterable(c))
+    return lambda: (len(c) == len(rows) and all(map(is_, c, rows)) and
+                    tuple(map(len, c)) == lens and all(map(is_, chain.from_iterable(c), flat)))
+
+
+def _same_dict(d):
+    keys, values = tuple(d), tuple(d.values())
+    return lambda: (len(d) == len(keys) and all(map(is_, d.values(), values)) and
+                    all(map(is_, d, keys)))
+
+
+def _same_attrs(x, names):
+    values = tuple(getattr(x, name, _EMPTY) for name in names)
+    return lambda: all(map(is_, [getattr(x, name, _EMPTY) for name in names], values))
+
+
+def _same_roots(fn):
+    roots = tuple(obj for _, obj in state_roots(fn))
+    return lambda: all(map(is_, [obj for _, obj in state_roots(fn)], roots)) and \
+        len(state_roots(fn)) == len(roots)
+
+
+def _same_value(x, get):
+    value = get(x)
+    return lambda: get(x) == value
 
 
 def _kind(t):
@@ -540,9 +593,10 @@ def _slot_names(t):
                  if name not in ("__dict__", "__weakref__"))
 
 
-def _walk(x, vals, objs, nums, seen, depth, slots):
+def _walk(x, vals, objs, nums, seen, depth, slots, checks=None):
     """Append x's picture: floats to nums (or to `slots`, when given, for the floats that
-    the lists, tuples and dicts of fn's arguments hold), objects to objs, the rest to vals."""
+    the lists, tuples and dicts of fn's arguments hold), objects to objs, the rest to vals;
+    and, to `checks` when given, a fast check for each mutable thing passed."""
     t = type(x)
     if t is float:
         (nums if slots is None else slots).append(x)
@@ -557,7 +611,11 @@ def _walk(x, vals, objs, nums, seen, depth, slots):
             vals.append(("again", seen[id(x)]))
             return
         seen[id(x)] = len(seen)
+        if checks is not None and t is not tuple and t is not dict and t is list:
+            checks.append(_same_items(x, len(x)))
         if t is dict:
+            if checks is not None:
+                checks.append(_same_dict(x))
             vals.append(dict)
             vals.append(tuple(x))
             x = list(x.values())
@@ -577,10 +635,12 @@ def _walk(x, vals, objs, nums, seen, depth, slots):
             vals.append(tuple(map(type, x)))
             vals.append(tuple(map(len, x)))
             (nums if slots is None else slots).extend(chain.from_iterable(x))
+            if checks is not None:
+                checks.append(_same_rows(x))
         else:
             for y in x:
                 vals.append(type(y))
-                _walk(y, vals, objs, nums, seen, depth + 1, slots)
+                _walk(y, vals, objs, nums, seen, depth + 1, slots, checks)
         return
     objs.append(x)
     kind = _KINDS.get(t) or _kind(t)
@@ -592,6 +652,11 @@ def _walk(x, vals, objs, nums, seen, depth, slots):
         if names is None:
             names = _SLOTS[t] = _slot_names(t)
         attrs = getattr(x, "__dict__", None)
+        if checks is not None:
+            if attrs is not None:
+                checks.append(_same_dict(attrs))
+            if names:
+                checks.append(_same_attrs(x, names))
         if names:
             attrs = dict(attrs or {})
             for name in names:
@@ -610,27 +675,42 @@ def _walk(x, vals, objs, nums, seen, depth, slots):
             elif ty in _VALUES:
                 objs.append(y)
             else:
-                _walk(y, vals, objs, nums, seen, depth + 1, None)
+                _walk(y, vals, objs, nums, seen, depth + 1, None, checks)
     elif kind == "function":
         if not _is_library(x):
+            if checks is not None:
+                checks.append(_same_roots(x))
             for name, root in state_roots(x):
                 vals.append(name)
-                _walk(root, vals, objs, nums, seen, depth + 1, None)
+                _walk(root, vals, objs, nums, seen, depth + 1, None, checks)
     elif kind == "method":
-        _walk(x.__func__, vals, objs, nums, seen, depth + 1, None)
-        _walk(x.__self__, vals, objs, nums, seen, depth + 1, None)
+        _walk(x.__func__, vals, objs, nums, seen, depth + 1, None, checks)
+        _walk(x.__self__, vals, objs, nums, seen, depth + 1, None, checks)
     elif kind == "random":
         vals.append(x.getstate())               # numbers fn would draw from it
+        if checks is not None:
+            checks.append(_same_value(x, random.Random.getstate))
     elif kind == "set":
         vals.append(frozenset(x))
+        if checks is not None:
+            checks.append(_same_value(x, frozenset))
     elif kind == "deque":
-        _walk(list(x), vals, objs, nums, seen, depth + 1, None)
+        if checks is not None:
+            checks.append(_same_items(x, len(x)))
+        _walk(list(x), vals, objs, nums, seen, depth + 1, None, checks)
     else:
         try:                                    # an array of numbers (array, numpy)
             view = memoryview(x)
         except TypeError:
             return
         vals.append((view.format, view.shape, view.tobytes()))
+        if checks is not None:
+            checks.append(_same_value(x, _buffer_bytes))
+
+
+def _buffer_bytes(x):
+    view = memoryview(x)
+    return view.format, view.shape, view.tobytes()
 
 
 _SLOTS = {}

@@ -644,9 +644,14 @@ def _slot(slot):
     return f"A[{slot}]"
 
 
+_NO_ARGUMENTS = ((), ())
+
+
 class _Guards:
     """What the replay assumes: checked by `check` before each replay, and (`inner`) by
     the replay itself for the nodes fn's own code read."""
+
+    no_arguments = flatten_args(_NO_ARGUMENTS)
 
     def __init__(self, first, second, sources, live):
         self.snapshot = first.snapshot
@@ -676,7 +681,7 @@ class _Guards:
 
     def check(self, key, fn):
         """(the traced numbers `A`, None), or (None, what changed)."""
-        picture, floats = flatten_args(key)
+        picture, floats = flatten_args(key) if key != _NO_ARGUMENTS else self.no_arguments
         vals, objs, nums = self.picture
         if picture[0] != vals:
             return None, "the arguments' structure (types, lengths, ints, strings) changed"

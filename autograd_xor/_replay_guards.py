@@ -33,6 +33,7 @@ which the replay recomputes; any other read is fn's.
 
 import array
 import collections
+import functools
 import math
 import random
 import struct
@@ -385,8 +386,8 @@ Real.register(TracedFloat)
 
 _STDLIB = sysconfig.get_paths()["stdlib"]
 _PLAIN = frozenset({int, str, bool, bytes, range, complex, type(None)})
-_OPAQUE = (type, types.ModuleType, types.BuiltinFunctionType, types.CodeType,
-           threading.Thread, type(threading.Lock()), types.GeneratorType)
+_OPAQUE = (types.ModuleType, types.BuiltinFunctionType, types.CodeType, threading.Thread,
+           type(threading.Lock()), types.GeneratorType)
 _names_cache = {}
 
 
@@ -403,15 +404,21 @@ def _global_names(code):
     return names
 
 
-def _is_library(fn):
-    """Functions of this package and of Python's own library: their globals are taken to
-    stay as they are (the package's op table, `math.exp`)."""
-    module = getattr(fn, "__module__", None) or getattr(fn, "__name__", "")
-    if module == "autograd_xor" or module.startswith("autograd_xor."):
+def _is_library(obj):
+    """Functions and classes of this package and of Python's own library: what they read
+    is taken to stay as it is (the package's op table, `math.exp`)."""
+    name = getattr(obj, "__module__", None) or getattr(obj, "__name__", "") or ""
+    if name == "autograd_xor" or name.startswith("autograd_xor."):
         return True
-    filename = getattr(getattr(fn, "__code__", None), "co_filename", None) or \
-        getattr(fn, "__file__", None) or ""
-    return filename.startswith(_STDLIB) and "site-packages" not in filename
+    library = _LIBRARY.get(name)
+    if library is None:
+        filename = getattr(sys.modules.get(name), "__file__", None) or ""
+        library = _LIBRARY[name] = name in sys.builtin_module_names or (
+            filename.startswith(_STDLIB) and "-packages" not in filename)
+    return library
+
+
+_LIBRARY = {}
 
 
 def state_roots(fn):
@@ -569,6 +576,10 @@ def _kind(t):
             kind = "opaque"
         elif issubclass(t, types.FunctionType):
             kind = "function"
+        elif issubclass(t, type):
+            kind = "class"
+        elif issubclass(t, functools.partial):
+            kind = "partial"
         elif issubclass(t, types.MethodType):
             kind = "method"
         elif issubclass(t, random.Random):
@@ -648,6 +659,8 @@ def _walk(x, vals, objs, nums, seen, depth, slots, checks=None):
         return
     seen[id(x)] = len(seen)
     if kind == "object":
+        if not _is_library(t):                  # its class's attributes too
+            _walk(t, vals, objs, nums, seen, depth + 1, None, checks)
         names = _SLOTS.get(t)
         if names is None:
             names = _SLOTS[t] = _slot_names(t)
@@ -686,6 +699,19 @@ def _walk(x, vals, objs, nums, seen, depth, slots, checks=None):
     elif kind == "method":
         _walk(x.__func__, vals, objs, nums, seen, depth + 1, None, checks)
         _walk(x.__self__, vals, objs, nums, seen, depth + 1, None, checks)
+    elif kind == "class":
+        if not _is_library(x):                  # class attributes, methods
+            attrs = x.__dict__
+            if checks is not None:
+                checks.append(_same_dict(attrs))
+            vals.append(tuple(attrs))
+            for y in list(attrs.values()):
+                _walk(y, vals, objs, nums, seen, depth + 1, None, checks)
+    elif kind == "partial":
+        for y in (x.func, x.args, x.keywords):
+            _walk(y, vals, objs, nums, seen, depth + 1, None, checks)
+        if checks is not None:
+            checks.append(_same_value(x, lambda p: (p.func, p.args, p.keywords)))
     elif kind == "random":
         vals.append(x.getstate())               # numbers fn would draw from it
         if checks is not None:

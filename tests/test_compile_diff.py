@@ -521,3 +521,20 @@ def test_fn_that_changes_what_it_reads_is_traced_again_until_refused():
     with pytest.raises(CompileError, match="closure variable history: its shape"):
         for _ in range(6):
             step()
+
+
+def test_class_attributes_and_partial_arguments_are_guarded():
+    import functools
+
+    class Config:
+        scale = 2.0
+    w = Value(1.0)
+    step = compile(lambda: w * Config.scale)
+    step(), step(), step()
+    Config.scale = 3.0                                # a class attribute fn reads
+    assert step() == 3.0 and step.retraces == 1
+    data = [1.0, 2.0]
+    step = compile(functools.partial(lambda xs: sum(w * x for x in xs), data))
+    step(), step(), step()
+    data[0] = 5.0                                     # a list a partial holds
+    assert step() == 7.0 and step.retraces == 1

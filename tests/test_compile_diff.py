@@ -538,3 +538,28 @@ def test_class_attributes_and_partial_arguments_are_guarded():
     step(), step(), step()
     data[0] = 5.0                                     # a list a partial holds
     assert step() == 7.0 and step.retraces == 1
+
+
+def test_infinities_and_nans_in_a_rolled_step_are_the_eager_ones():
+    # inf * 0 = nan in the backward pass of a saturated tanh, a relu fed nan, -0.0
+    def run(compiled):
+        w, b = Value(0.5), Value(-0.0)
+        xs = [1.0, 1e308, -1e308, 0.0, -0.0, 2.0, float("inf"), 3.0]
+
+        def fn(xs):
+            return sum(((w * x * 1e10 + b).tanh() * w + (w * x).relu() * b).sigmoid()
+                       for x in xs)
+        step = compile(fn) if compiled else None
+        trail = []
+        for _ in range(4):
+            if compiled:
+                loss = step(xs)
+            else:
+                out = fn(xs)
+                out.backward()
+                loss = out.data
+            trail += [loss, w.grad, b.grad]
+        return keys(trail), step
+    eager, _ = run(False)
+    replayed, step = run(True)
+    assert replayed == eager and step.replays == 2 and "for k in range(" in step.source

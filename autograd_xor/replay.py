@@ -158,7 +158,8 @@ def _generate(graph):
 
 class Compiled:
     """A traced training step; call it with fn's arguments to run forward and backward.
-    See `compile`.
+    See `compile`. `calls` counts the calls, `replays` those the replay served, `retraces`
+    those traced again because a guard failed; `source` is the generated Python.
 
         >>> from autograd_xor import Value
         >>> w = Value(3.0)

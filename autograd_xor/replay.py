@@ -343,7 +343,7 @@ class _Trace:
     def __init__(self, root, extras, rec, snapshot, picture, floats, proxied):
         order = topological_order(root)
         _check_ops(order)
-        index = {v: i for i, v in enumerate(order)}
+        index = dict(zip(order, range(len(order))))
         at = index.__getitem__
         ops, parents, plain, leaves = [], [], {}, {}
         for i, v in enumerate(order):

@@ -188,7 +188,7 @@ class Compiled:
         self.source = None      # the generated Python, once there is one
         self._entry = None      # the replay and its guards
         self._pending = None    # call 1's trace, until call 2 checks it
-        self._proxies = True    # trace with ArgFloat arguments (off if fn cannot take them)
+        self._proxies = True    # trace with TracedFloats (off if fn cannot take them)
         self._why = collections.deque(maxlen=8)    # why the last retraces happened
 
     def __call__(self, *args, **kwargs):
@@ -330,7 +330,7 @@ _ADVICE = [
 
 
 class _ProxiesFailed(Exception):
-    """Call 2 (plain floats) disagrees with call 1 (ArgFloats): trace without them."""
+    """Call 2 (plain floats) disagrees with call 1 (TracedFloats): trace without them."""
 
 
 # --- the trace ---------------------------------------------------------------------------

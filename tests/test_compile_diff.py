@@ -563,3 +563,16 @@ def test_infinities_and_nans_in_a_rolled_step_are_the_eager_ones():
     eager, _ = run(False)
     replayed, step = run(True)
     assert replayed == eager and step.replays == 2 and "for k in range(" in step.source
+
+
+def test_a_number_fn_computes_from_a_parameter_is_recomputed():
+    # Value(w.data * 2): a constant in the graph, but made afresh from w on every call
+    w = Value(0.5)
+    step = compile(lambda: (w * Value(w.data * 2.0)).tanh())
+    for v in [0.5, 0.25, -1.0, 2.0, 3.0]:
+        w.data, w.grad = v, 0.0
+        ref = Value(v)
+        out = (ref * Value(v * 2.0)).tanh()
+        out.backward()
+        assert keys([step(), w.grad]) == keys([out.data, ref.grad])
+    assert step.replays == 3 and step.retraces == 0

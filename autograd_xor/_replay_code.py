@@ -28,10 +28,10 @@ to right, so that is the same float as two statements.)
     ...     for _ in range(3):
     ...         x = (w * x + b).tanh()
     ...     return x
-    >>> root = sum(neuron(x) for x in [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8])
+    >>> root = sum(neuron(k / 64) for k in range(64))
     >>> graph = Graph.of(topological_order(root))
     >>> source, replay = generate(graph)
-    >>> "for k in range(" in source                 # the eight points are one loop
+    >>> "for k in range(" in source                 # the 64 points are one loop
     True
     >>> w.grad = b.grad = 0.0
     >>> replay(graph.live, []) == root.data
@@ -51,12 +51,13 @@ __all__ = ["Graph", "generate", "literal"]
 
 _builtin_compile = compile
 
-# A run of blocks is rolled into a loop when it has at least this many blocks and nodes;
-# anything shorter is cheaper written out. A loop costs about ten statements per block, so
-# the blocks of a short period (an L2 penalty's p * p + ...) run faster written out: they
-# are rolled only when writing them out would make a large function to compile.
+# A run of blocks is rolled into a loop when it has at least this many blocks and nodes:
+# a loop costs about ten statements per block, so code written out runs faster, and a few
+# hundred nodes of it compile in a few milliseconds. The blocks of a short period (an L2
+# penalty's p * p + ...) are rolled only when writing them out would make a large function.
+# (The tests lower these to roll small graphs.)
 MIN_BLOCKS = 3
-MIN_ROLLED_NODES = 12
+MIN_ROLLED_NODES = 512
 SHORT_PERIOD = 8
 MIN_SHORT_ROLLED_NODES = 4096
 

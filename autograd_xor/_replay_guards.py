@@ -421,8 +421,10 @@ def _is_library(obj):
 _LIBRARY = {}
 
 
-def state_roots(fn):
-    """[(name, object)]: what fn can read besides its arguments.
+def state_roots(fn, getters=None):
+    """[(name, object)]: what fn can read besides its arguments. With a `getters` list,
+    also appends, per root that can change, (code, objects, root): Python code that
+    gets it again ({0}, {1}.. the objects), for Snapshot's fast check.
 
         >>> k = 2.0
         >>> def f(x):
@@ -431,41 +433,50 @@ def state_roots(fn):
         ['global k']
     """
     roots = []
+
+    def add(name, obj, code=None, *objects):
+        roots.append((name, obj))
+        if getters is not None and code is not None:
+            getters.append((code, objects, obj))
     if isinstance(fn, types.MethodType):
-        roots.append(("self", fn.__self__))
+        add("self", fn.__self__)
         fn = fn.__func__
     elif not isinstance(fn, (types.FunctionType, types.BuiltinFunctionType)) and \
             hasattr(type(fn), "__call__") and not isinstance(fn, type):
-        roots.append(("the callable object", fn))
+        add("the callable object", fn)
         fn = type(fn).__call__
     if not isinstance(fn, types.FunctionType):
         return roots
     code = fn.__code__
     for name, cell in zip(code.co_freevars, fn.__closure__ or ()):
-        try:
-            roots.append((f"closure variable {name}", cell.cell_contents))
-        except ValueError:
-            roots.append((f"closure variable {name}", _EMPTY))
+        add(f"closure variable {name}", _cell_contents(cell), "_cell({0})", cell)
     if fn.__defaults__:
-        roots.append(("defaults", fn.__defaults__))
+        add("defaults", fn.__defaults__, "{0}.__defaults__", fn)
     if fn.__kwdefaults__:
-        roots.append(("keyword defaults", fn.__kwdefaults__))
+        add("keyword defaults", fn.__kwdefaults__, "{0}.__kwdefaults__", fn)
     names = _global_names(code)
     found = fn.__globals__
     for name in names:
         if name not in found:
             continue
         value = found[name]
-        roots.append((f"global {name}", value))
+        add(f"global {name}", value, f"{{0}}.get({name!r}, E)", found)
         if value is random:                   # random.random(): the module's generator
-            roots.append((f"global {name}'s generator", random._inst))
+            add(f"global {name}'s generator", random._inst, "{0}._inst", random)
         if isinstance(value, types.ModuleType) and not _is_library(value):
             for attr in names:                # config.lr: the module's numbers fn names
                 x = getattr(value, attr, None)
                 if x is not None and not callable(x) and \
                         not isinstance(x, types.ModuleType):
-                    roots.append((f"global {name}.{attr}", x))
+                    add(f"global {name}.{attr}", x, f"getattr({{0}}, {attr!r}, None)", value)
     return roots
+
+
+def _cell_contents(cell):
+    try:
+        return cell.cell_contents
+    except ValueError:                        # a closure variable not bound yet
+        return _EMPTY
 
 
 _EMPTY = object()
@@ -474,41 +485,38 @@ _EMPTY = object()
 class Snapshot:
     """A picture of what fn can read, to tell whether it is still the same.
 
-    Two pictures of the same objects: a fast one, the objects themselves (every list, dict
-    and object's attributes it reaches, compared by identity), and a full one, flattened
-    (objects by identity, floats by their bits, the rest by value), which also tells what
-    changed. When the fast one fails (e.g. a float replaced by an equal one), the full one
-    decides, and the fast one is taken again.
+    Two pictures of the same objects: a fast one, the objects themselves (the roots, and
+    every list, dict and object's attributes they reach, compared by identity, in one
+    generated function), and a full one, flattened (objects by identity, floats by their
+    bits, the rest by value), which also tells what changed. When the fast one fails (e.g.
+    a float replaced by an equal one), the full one decides, and the fast one is taken
+    again.
 
         >>> from autograd_xor import Value
         >>> w, data = Value(1.0), [[0.5, -1.0], [2.0, 3.0]]
         >>> s = Snapshot([("x", data), ("w", w)])
-        >>> s.differs([("x", data), ("w", w)])
+        >>> s.holds(), s.differs([("x", data), ("w", w)])
+        (True, None)
         >>> data[1][0] = 2.5
-        >>> s.differs([("x", data), ("w", w)])
-        'x: its numbers changed'
+        >>> s.holds(), s.differs([("x", data), ("w", w)])
+        (False, 'x: its numbers changed')
     """
 
-    def __init__(self, roots):
-        self._take(roots)
+    def __init__(self, roots, getters=()):
+        self._take(roots, getters)
 
-    def _take(self, roots):
-        self.checks = []
-        self.parts = [(name,) + _flatten(obj, self.checks) for name, obj in roots]
-        self.roots = [obj for _, obj in roots]
+    def _take(self, roots, getters):
+        checks = [("{0}", code, objects + (root,)) for code, objects, root in getters]
+        self.parts = [(name,) + _flatten(obj, checks) for name, obj in roots]
+        self.holds = _compiled_checks(checks)
 
     def object_ids(self):
         """The ids of the objects the snapshot holds (and keeps alive)."""
         return {id(x) for _, _, objs, _ in self.parts for x in objs}
 
-    def differs(self, roots):
-        """None if the objects look as they did, else which root changed and how."""
-        if len(roots) == len(self.roots) and all(map(is_, [x for _, x in roots], self.roots)):
-            for check in self.checks:
-                if not check():
-                    break
-            else:
-                return None
+    def differs(self, roots, getters=()):
+        """None if the objects look as they did, else which root changed and how (the full
+        comparison; `holds()` is the fast one)."""
         if len(roots) != len(self.parts):
             return "what fn can read changed"
         for (name, vals, objs, nums), (_, obj) in zip(self.parts, roots):
@@ -520,7 +528,7 @@ class Snapshot:
                        f"new Value)"
             if nums2 != nums:
                 return f"{name}: its numbers changed"
-        self._take(roots)                       # the same, in other objects
+        self._take(roots, getters)             # the same, in other objects
         return None
 
 
@@ -530,40 +538,60 @@ def _flatten(obj, checks=None):
     return vals, objs, array.array("d", nums).tobytes()
 
 
-# The fast checks: one per mutable thing the walk passed, each true while it holds the same
-# objects (and so, with the others, the same numbers).
+# The fast checks: one per root and per mutable thing the walk passed, each true while it
+# holds the same objects (and so, with the others, the same numbers). A check is a kind,
+# Python code in {0}, {1}.. and the objects they stand for.
 
-def _same_items(c, n):
-    items = tuple(c)
-    return lambda: len(c) == n and all(map(is_, c, items))
+_CHECKS = {
+    "items": "len({0}) == {2} and all(map(is_, {0}, {1}))",
+    "rows": ("len({0}) == len({1}) and all(map(is_, {0}, {1})) and "
+             "tuple(map(len, {0})) == {2} and all(map(is_, chain.from_iterable({0}), {3}))"),
+    "dict": ("len({0}) == len({1}) and all(map(is_, {0}.values(), {2})) and "
+             "all(map(is_, {0}, {1}))"),
+    "attrs": "all(map(is_, [getattr({0}, name, E) for name in {1}], {2}))",
+    "value": "{1}({0}) == {2}",
+}
+
+
+def _compiled_checks(checks):
+    """One function that is True while every check holds."""
+    env = {"is_": is_, "chain": chain, "E": _EMPTY, "_cell": _cell_contents}
+    conditions = []
+    for kind, code, objects in checks:
+        names = []
+        for obj in objects:
+            names.append(f"o{len(env)}")
+            env[names[-1]] = obj
+        if kind == "{0}":                   # a root: the code that gets it, is the root
+            template = f"{code} is {{{len(objects) - 1}}}"
+        else:
+            template = _CHECKS[kind]
+        conditions.append(template.format(*names))
+    lines = [f"    if not ({' and '.join(conditions[c:c + 64])}): return False"
+             for c in range(0, len(conditions), 64)]
+    source = "def holds():\n" + "\n".join(lines + ["    return True"]) + "\n"
+    exec(compile(source, "<autograd_xor.compile guards>", "exec"), env)
+    return env["holds"]
+
+
+def _same_items(c):
+    return ("items", None, (c, tuple(c), len(c)))
 
 
 def _same_rows(c):
-    rows, lens, flat = tuple(c), tuple(map(len, c)), tuple(chain.from_iterable(c))
-    return lambda: (len(c) == len(rows) and all(map(is_, c, rows)) and
-                    tuple(map(len, c)) == lens and all(map(is_, chain.from_iterable(c), flat)))
+    return ("rows", None, (c, tuple(c), tuple(map(len, c)), tuple(chain.from_iterable(c))))
 
 
 def _same_dict(d):
-    keys, values = tuple(d), tuple(d.values())
-    return lambda: (len(d) == len(keys) and all(map(is_, d.values(), values)) and
-                    all(map(is_, d, keys)))
+    return ("dict", None, (d, tuple(d), tuple(d.values())))
 
 
 def _same_attrs(x, names):
-    values = tuple(getattr(x, name, _EMPTY) for name in names)
-    return lambda: all(map(is_, [getattr(x, name, _EMPTY) for name in names], values))
-
-
-def _same_roots(fn):
-    roots = tuple(obj for _, obj in state_roots(fn))
-    return lambda: all(map(is_, [obj for _, obj in state_roots(fn)], roots)) and \
-        len(state_roots(fn)) == len(roots)
+    return ("attrs", None, (x, names, tuple(getattr(x, name, _EMPTY) for name in names)))
 
 
 def _same_value(x, get):
-    value = get(x)
-    return lambda: get(x) == value
+    return ("value", None, (x, get, get(x)))
 
 
 def _kind(t):
@@ -623,7 +651,7 @@ def _walk(x, vals, objs, nums, seen, depth, slots, checks=None):
             return
         seen[id(x)] = len(seen)
         if checks is not None and t is not tuple and t is not dict and t is list:
-            checks.append(_same_items(x, len(x)))
+            checks.append(_same_items(x))
         if t is dict:
             if checks is not None:
                 checks.append(_same_dict(x))
@@ -691,11 +719,12 @@ def _walk(x, vals, objs, nums, seen, depth, slots, checks=None):
                 _walk(y, vals, objs, nums, seen, depth + 1, None, checks)
     elif kind == "function":
         if not _is_library(x):
-            if checks is not None:
-                checks.append(_same_roots(x))
-            for name, root in state_roots(x):
+            getters = [] if checks is not None else None
+            for name, root in state_roots(x, getters):
                 vals.append(name)
                 _walk(root, vals, objs, nums, seen, depth + 1, None, checks)
+            if checks is not None:
+                checks += [("{0}", code, objects + (root,)) for code, objects, root in getters]
     elif kind == "method":
         _walk(x.__func__, vals, objs, nums, seen, depth + 1, None, checks)
         _walk(x.__self__, vals, objs, nums, seen, depth + 1, None, checks)
@@ -722,7 +751,7 @@ def _walk(x, vals, objs, nums, seen, depth, slots, checks=None):
             checks.append(_same_value(x, frozenset))
     elif kind == "deque":
         if checks is not None:
-            checks.append(_same_items(x, len(x)))
+            checks.append(_same_items(x))
         _walk(list(x), vals, objs, nums, seen, depth + 1, None, checks)
     else:
         try:                                    # an array of numbers (array, numpy)

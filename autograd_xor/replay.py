@@ -246,8 +246,8 @@ class Compiled:
     def _trace(self, args, kwargs, proxies, record=True):
         """Run fn and backward() eagerly and trace the graph; `record`: with what the graph
         depends on (fn's reads and writes, the stand-ins for its argument floats)."""
-        roots = state_roots(self.fn)
-        snapshot = Snapshot(roots)
+        getters = []
+        snapshot = Snapshot(state_roots(self.fn, getters), getters)
         key = (args, tuple(sorted(kwargs.items())))
         picture, floats = flatten_args(key)
         rec = Recorder(len(floats), proxies=proxies)
@@ -392,7 +392,7 @@ class _Trace:
         for op, left, right, result, where in rec.conditions:
             if eval(condition_code(op, left, right, _slot), env) != result:
                 return f"the condition at {where} is not {result} any more"
-        why = self.snapshot.differs(state_roots(fn))
+        why = _state_changed(self.snapshot, fn)
         if why is not None:
             return why
         for v, attr, x, where in rec.reads:
@@ -400,6 +400,14 @@ class _Trace:
                 return (f"fn's own code read .{attr} of {_label(v).strip() or 'a Value'} "
                         f"at {where}, and it is not {x!r} any more")
         return None
+
+
+def _state_changed(snapshot, fn):
+    """None if what fn can reach is as in the snapshot, else what changed."""
+    if snapshot.holds():
+        return None
+    getters = []
+    return snapshot.differs(state_roots(fn, getters), getters)
 
 
 def _label(v):
@@ -704,7 +712,7 @@ class _Guards:
                 if eval(code, env) != result:
                     return None, (f"the condition at {where} ({code.replace('A[', 'number[')}) "
                                   f"is not {result} any more")
-        why = self.snapshot.differs(state_roots(fn))
+        why = _state_changed(self.snapshot, fn)
         if why is not None:
             return None, why
         for v, attr, x, where in self.reads:

@@ -18,9 +18,20 @@ from hypothesis import strategies as st
 from autograd_xor import (MLP, CompileError, Neuron, Value, binary_cross_entropy,
                           binary_cross_entropy_with_logits, compile, cross_entropy,
                           weighted_sum)
+from autograd_xor import _replay_code as code
 from autograd_xor.testing import BINARY, UNARY, Expression, expressions
 
 README = Path(__file__).resolve().parent.parent / "README.md"
+
+
+@pytest.fixture(autouse=True, scope="module")
+def roll_small_graphs():
+    """Roll runs of blocks from a dozen nodes on (not a few hundred), so that the small
+    graphs of these tests run through the loops."""
+    before = code.MIN_ROLLED_NODES
+    code.MIN_ROLLED_NODES = 12
+    yield
+    code.MIN_ROLLED_NODES = before
 
 
 def key(x):

@@ -587,3 +587,36 @@ def test_a_number_fn_computes_from_a_parameter_is_recomputed():
         out.backward()
         assert keys([step(), w.grad]) == keys([out.data, ref.grad])
     assert step.replays == 3 and step.retraces == 0
+
+
+def test_tracing_in_one_thread_leaves_another_thread_alone():
+    # while fn is traced, Value.data is a property for every thread: another thread's reads
+    # are its own (not recorded) and its numbers the same
+    import threading
+    inside, done = threading.Event(), threading.Event()
+    w = Value(0.5)
+
+    def fn():
+        inside.set()
+        done.wait(5)                  # the other thread works while this one traces
+        return w * 2.0
+    results = []
+
+    def other():
+        inside.wait(5)
+        a = Value(3.0)
+        b = (a * a).tanh()
+        b.backward()
+        results.append((b.data, a.grad, a.data > 2.0))
+        done.set()
+    t = threading.Thread(target=other)
+    t.start()
+    step = compile(fn)
+    assert step() == 1.0
+    t.join(5)
+    ref = Value(3.0)
+    out = (ref * ref).tanh()
+    out.backward()
+    assert results == [(out.data, ref.grad, True)]
+    # (the events fn reads changed during call 1: call 2 traces again)
+    assert [step(), step(), step()] == [1.0, 1.0, 1.0] and step.replays == 1

@@ -114,7 +114,7 @@ def softmax(logits):
         [0.0, 1.0]
     """
     z = _logits(logits, "softmax")
-    m = max(v.data for v in z)
+    m = apply_op("max_nograd", *z)            # a node, so a compiled step recomputes it
     e = [(v - m).exp() for v in z]
     s = _total(e)
     return [x / s for x in e]
@@ -128,7 +128,7 @@ def log_softmax(logits):
         [-0.6931, -0.6931]
     """
     z = _logits(logits, "log_softmax")
-    m = max(v.data for v in z)
+    m = apply_op("max_nograd", *z)
     shifted = [v - m for v in z]
     log_total = _total([x.exp() for x in shifted]).log()
     return [x - log_total for x in shifted]

@@ -494,6 +494,12 @@ OPS = {op.name: op for op in [
        (_ANY,), "",
        edges=("The same floats as micrograd's chain of * and + (b first, then each w·x left to "
               "right); IEEE throughout.")),
+    Op("max_nograd", 0, lambda xs, k: max(xs), lambda g, xs, out, k: (None,) * len(xs),
+       "no gradient: the largest input, held constant", ("0",), "max_nograd",
+       None, (_ANY,), "torch.max(torch.stack([{0}])).detach()",
+       edges=("The largest input (nan if any input is nan, as Python's max may not say: the "
+              "softmax that uses it gives nan either way); no gradient flows through it, so "
+              "softmax(z) can subtract it from every logit without changing any gradient.")),
     Op("cross_entropy", 0, _cross_entropy_forward, _cross_entropy_backward,
        "dL/dzᵢ = softmax(z)ᵢ − [i = y]", ("softmax(z)ᵢ − [i = {k}]",),
        "cross_entropy({0}, y={k})", None, (_ANY,),

@@ -246,8 +246,8 @@ def targets(res):
         limits = {"16": (0.2, 50), "64": (2.0, 300), "128": (5.0, 1000)}
         for w, row in res["COMPILE"].items():
             s, mb = limits[w]
-            add(f"compile MLP 2-{w}-{w}-1: seconds", row["seconds"], f"≤ {s}",
-                row["seconds"] <= s, "{:.2f}")
+            add(f"compile MLP 2-{w}-{w}-1: CPU seconds", row["cpu_seconds"], f"≤ {s}",
+                row["cpu_seconds"] <= s, "{:.2f}")
             add(f"compile MLP 2-{w}-{w}-1: peak MB", row["peak_mb"], f"≤ {mb}",
                 row["peak_mb"] <= mb, "{:.0f}")
     return rows
@@ -344,7 +344,7 @@ def main(argv=None):
         else:
             print("\nCompile cost: trace, check and code generation (first two calls)")
             for w, row in res["COMPILE"].items():
-                print(f"  MLP 2-{w}-{w}-1 on 100 points  {row['seconds']:6.2f} s  "
+                print(f"  MLP 2-{w}-{w}-1 on 100 points  {row['cpu_seconds']:6.2f} s CPU  "
                       f"{row['peak_mb']:7.1f} MB peak")
     checks = targets(res)
     res["targets"] = [{"what": w, "measured": v, "target": t, "passed": bool(ok)}

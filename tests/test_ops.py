@@ -125,3 +125,24 @@ def test_apply_op_labels_the_operands_in_errors():
 def test_an_op_missing_from_the_table_is_named():
     with pytest.raises(KeyError, match="'sin' is not in the op table"):
         lookup("sin")
+
+
+def test_softmax_compiles_and_replays_exactly():
+    # the softmax shift is a node (max_nograd), not a number read from .data, so a compiled
+    # step recomputes it from the new logits instead of refusing or baking it in
+    import random
+
+    from autograd_xor import log_softmax, softmax
+    zs = [Value(0.0) for _ in range(4)]
+    step = compile(lambda: log_softmax(zs)[1] + softmax(zs)[3] * 2.0)
+    rng = random.Random(5)
+    for _ in range(6):
+        for v in zs:
+            v.data, v.grad = rng.uniform(-900.0, 900.0), 0.0
+        got, grads = step(), [v.grad for v in zs]
+        for v in zs:
+            v.grad = 0.0
+        eager = log_softmax(zs)[1] + softmax(zs)[3] * 2.0
+        eager.backward()
+        assert got == eager.data and grads == [v.grad for v in zs]
+    assert step.replays >= 3

@@ -167,7 +167,8 @@ def training_figure(result, title=None):
         >>> [ax.get_title() for ax in fig.axes[:2]]
         ['loss before each update', 'learned decision boundary (output = 0.5)']
     """
-    from .xor import XOR_INPUTS, XOR_TARGETS, XORResult
+    from .datasets import XOR_INPUTS, XOR_TARGETS
+    from .xor import XORResult
 
     if not isinstance(result, XORResult):
         return classifier_figure(result, title)

@@ -32,3 +32,20 @@ def shorten(x, limit=60):
     if len(text) <= limit:
         return text
     return f"{text[:limit - 20]}…{text[-12:]} ({len(text)} characters)"
+
+
+def check_keys(given, expected, what, fix):
+    """Raise a KeyError naming the keys of `given` missing from or unexpected by `expected`
+    (`what` names the dict, `fix` says what to pass instead), or return None.
+
+        >>> check_keys({"a": 1}, ["a", "b"], "load_state_dict: the state", "save it again")
+        Traceback (most recent call last):
+        ...
+        KeyError: "load_state_dict: the state's keys do not match (missing: ['b']; unexpected: none); save it again"
+    """
+    missing = [k for k in expected if k not in given]
+    extra = [k for k in given if k not in expected]
+    if missing or extra:
+        raise KeyError(f"{what}'s keys do not match (missing: "
+                       f"{shorten(missing) if missing else 'none'}; unexpected: "
+                       f"{shorten(extra) if extra else 'none'}); {fix}")

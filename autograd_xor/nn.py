@@ -22,8 +22,7 @@ import random
 import stat
 from numbers import Real
 
-from ._checks import check_whole_number
-from ._checks import shorten
+from ._checks import check_keys, check_whole_number, shorten
 from ._collector import pause, resume
 from .engine import Value, weighted_sum
 from .files import write_output
@@ -81,12 +80,8 @@ class Module:
             raise TypeError(f"load_state_dict: expected a dict of name -> number, got "
                             f"{type(state).__name__}")
         params = dict(self.named_parameters())
-        missing = [k for k in params if k not in state]
-        extra = [k for k in state if k not in params]
-        if missing or extra:
-            raise KeyError(f"load_state_dict: keys do not match this model "
-                           f"(missing: {missing or 'none'}; unexpected: {extra or 'none'}); "
-                           f"was the state saved from a model of another shape?")
+        check_keys(state, params, "load_state_dict: the state",
+                   "was it saved from a model of another shape?")
         new = {}
         for name in params:
             x = state[name]

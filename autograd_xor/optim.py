@@ -17,7 +17,7 @@ import math
 from numbers import Real
 
 from ._options import finite_number, non_negative
-from ._checks import shorten
+from ._checks import check_keys, shorten
 from .engine import Value
 
 __all__ = ["SGD", "Adam", "AdamW"]
@@ -196,12 +196,8 @@ def _keys(who, what, d, expected):
     if not hasattr(d, "keys"):
         raise TypeError(f"{who}: {what} must be a dict, got {type(d).__name__} {shorten(d)}; "
                         f"pass what state_dict() returned")
-    missing = [k for k in expected if k not in d]
-    extra = [k for k in d if k not in expected]
-    if missing or extra:
-        raise KeyError(f"{who}: the keys of {what} do not match (missing: "
-                       f"{missing or 'none'}; unexpected: {shorten(extra) if extra else 'none'})"
-                       f"; pass what state_dict() of the same optimizer returned")
+    check_keys(d, expected, f"{who}: {what}",
+               "pass what state_dict() of the same optimizer returned")
 
 
 # --- SGD ---------------------------------------------------------------------------------

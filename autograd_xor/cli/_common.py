@@ -181,6 +181,21 @@ def find_walkthrough(name, command):
         return get(name)
 
 
+def load_model_file(path, option):
+    """The model saved at `path` (given with `option`), or a CLIError saying why it cannot be
+    read: the one place the command line reads a model file."""
+    from ..nn import ModelFileError, load_model
+    if path == "":
+        raise CLIError(f"{option} needs a file name, got ''")
+    try:
+        return load_model(path)
+    except OSError as e:
+        raise CLIError(f"{option}: cannot read the model file {shorten(path, 200)}: "
+                       f"{e.strerror or e}") from None
+    except ModelFileError as e:
+        raise CLIError(f"{option}: {e}") from None
+
+
 def one_of(words):
     """'a, b or c'."""
     words = list(words)

@@ -18,7 +18,7 @@ import os
 from ..explorer import MAX_NODES, GraphTooLargeError, explore, explore_model
 from ..files import write_output
 from ..render import DotNotFoundError
-from ._common import CLIError, find_walkthrough, user_errors
+from ._common import CLIError, find_walkthrough, load_model_file, user_errors
 
 
 def add_parser(sub):
@@ -74,13 +74,9 @@ def _explorer(args):
                        "commas, e.g. --input 0,1")
     inputs = [_number(x, "--input", "0,1") for x in args.input.split(",")]
     target = None if args.target is None else _number(args.target, "--target", "1")
-    try:
-        return explore_model(args.model, inputs, target, practice=args.practice)
-    except OSError as e:
-        raise CLIError(f"explore: cannot read the model file {args.model!r}: "
-                       f"{e.strerror or e}") from None
-    except ValueError as e:
-        raise CLIError(f"explore: {str(e).removeprefix('explore: ')}") from None
+    model = load_model_file(args.model, "explore --model")
+    with user_errors(ValueError, prefix="explore: "):
+        return explore_model(model, inputs, target, practice=args.practice)
 
 
 def run(args):

@@ -25,10 +25,10 @@ import time
 from ..classify import (DATASETS, DEFAULTS, HELD_OUT, LEARNED, OPTIMIZERS, Diverged,
                         fit_loss, make_classifier, train_classifier)
 from ..files import OutputTargetError, check_output, suffixes_for
-from ..nn import MAX_PARAMETERS, MLP, ModelFileError, load_model
+from ..nn import MAX_PARAMETERS, MLP
 from ..xor import XOR_INPUTS, XOR_TARGETS, train_xor
-from ._common import (CLIError, RunFailed, one_of, positive_up_to, print_json, shorten, sizes,
-                      user_errors, whole_number)
+from ._common import (CLIError, RunFailed, load_model_file, one_of, positive_up_to, print_json,
+                      shorten, sizes, user_errors, whole_number)
 
 # The limits of the numbers, checked before anything is allocated (docs/command-line.md).
 MAX_EPOCHS = 1_000_000
@@ -224,19 +224,6 @@ def _check_outputs(args):
                 check(path)
 
 
-def _load(path):
-    """The model saved at `path`, or a CLIError saying why it cannot be read."""
-    if path == "":
-        raise CLIError("--load needs a file name, got ''")
-    try:
-        return load_model(path)
-    except OSError as e:
-        raise CLIError(f"--load: cannot read the model file {shorten(path, 200)}: "
-                       f"{e.strerror or e}") from None
-    except ModelFileError as e:
-        raise CLIError(f"--load: {e}") from None
-
-
 def _layer_sizes(model):
     return [len(layer.neurons) for layer in model.layers]
 
@@ -247,7 +234,7 @@ def _xor_model(args):
     """The model to continue from (--load), checked to be a 2-H-1 XOR network, or None."""
     if args.load is None:
         return None
-    model = _load(args.load)
+    model = load_model_file(args.load, "--load")
     shape = _layer_sizes(model) if isinstance(model, MLP) else None
     if shape is None or len(model.layers[0].neurons[0].w) != 2 or len(shape) != 2 or \
             shape[1] != 1 or model.layers[1].neurons[0].activation != "sigmoid" or \
@@ -336,7 +323,7 @@ def _data_model(args):
         return make_classifier(args.hidden or DEFAULTS["hidden"], classes,
                                LOSSES.get(args.loss), args.activation or DEFAULTS["activation"],
                                args.seed)
-    model = _load(args.load)
+    model = load_model_file(args.load, "--load")
     if not isinstance(model, MLP):
         raise CLIError(f"--load {shorten(args.load, 200)} holds a {type(model).__name__}, not "
                        f"a network (MLP); load a model saved by 'autograd-xor train --save'")

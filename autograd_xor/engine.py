@@ -219,7 +219,10 @@ class Value:
 
         As in PyTorch, each call computes the whole pass's gradient of every leaf in a fresh
         buffer and adds it to the leaf's `.grad` once, so a second call adds exactly the same
-        gradient again; the gradients of inner nodes are this pass's alone.
+        gradient again, bit for bit; the gradients of inner nodes are this pass's alone. A
+        node made by hand (micrograd style) passes its gradient on with its own `_backward`:
+        the same holds through it as long as that function adds (`+=`) to `.grad`, as
+        micrograd's do, and computes the same numbers each time.
         """
         if self._a is None:                       # a leaf: d self / d self = 1
             self.grad += 1.0

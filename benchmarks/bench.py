@@ -248,7 +248,7 @@ def main(argv=None):
         results["W3"] = bench_w3(args.quick)
         if child:
             _merge(results["W3"], child["W3"])
-        print_race("W3: the seed's XOR 2-3-1 sigmoid network, one full-batch epoch",
+        print_race("W3: the sigmoid XOR network (2-3-1), one full-batch epoch",
                    results["W3"], unit="epoch")
     if "W2" in only:
         results["W2"] = bench_w2(args.quick)

@@ -50,7 +50,7 @@ class _ProgressBar:
         width = 30
         done = width * epoch // self.total
         self.stream.write(f"\r[{'#' * done}{'.' * (width - done)}] epoch {epoch}/{self.total}"
-                          f"  loss {loss:.4f}")
+                          f"  loss {loss:.6f}")    # as the final loss is printed
         if epoch == self.total:
             self.stream.write("\n")
         self.stream.flush()

@@ -5,8 +5,10 @@ figure runs that page's own examples (`page_namespace`) and draws their result. 
 figure is a function below, registered with
 `@figure("path/in/site.svg")`; the hook adds its output to the site as a generated file, so
 pages link to it like any image and `mkdocs build --strict` checks those links. A page can
-also ask for a worked example's tables with the line `<!-- walkthrough NAME -->`, and for
-the interactive explorer of its graph with `<!-- explorer NAME -->`.
+also ask for a worked example's tables with the line `<!-- walkthrough NAME -->`, for
+the interactive explorer of its graph with `<!-- explorer NAME -->`, for the table of
+every worked example with `<!-- walkthrough-list -->` and for the table of `Value`'s ops
+with `<!-- value-ops -->`.
 
 Every figure must read at 100% on a laptop's screen: computation graphs are drawn top to
 bottom (a graph is deeper than it is wide), and a figure still wider than `MAX_WIDTH` is

@@ -1,18 +1,21 @@
-# autograd_xor: `make demo` runs the main job, `make test` the whole suite.
-# Both create .venv and install what they need on a fresh machine.
+# autograd_xor: `make demo` runs the main job, `make test` the whole suite, `make docs` builds
+# the documentation and `make notebooks` opens the notebooks. Each creates .venv and installs
+# what it needs on a fresh machine; the command itself is then .venv/bin/autograd-xor.
 
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: demo test test-slow dot chromium clean bench bench-quick docs serve-docs
+.PHONY: demo test test-slow dot chromium clean bench bench-quick docs serve-docs notebooks
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 
+# The package with the extras for its pictures (plot: matplotlib; render: graphviz), so that
+# what the demo suggests runs as printed.
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install -q -e .
+	$(BIN)/python -m pip install -q -e ".[plot,render]"
 	touch $@
 
 # The test extra, and the python3 kernelspec of this venv for the notebooks' kernel.
@@ -46,15 +49,24 @@ INSTALL_CHROMIUM := Chromium is missing, so the explorer's browser tests skip: i
 chromium:
 	$(call system-program,chromium chromium-browser,chromium,$(INSTALL_CHROMIUM))
 
-demo: $(VENV)/.installed
+demo: $(VENV)/.installed dot
 	$(BIN)/autograd-xor train
+	@echo
+	@echo "Next (the command is .venv/bin/autograd-xor; 'source .venv/bin/activate' makes it autograd-xor):"
+	@echo "  .venv/bin/autograd-xor train --plot xor.png --graph xor-network.svg   this run's pictures"
+	@echo "  .venv/bin/autograd-xor walkthrough --list      the worked examples"
+	@echo "  .venv/bin/autograd-xor --help                  every command"
+	@echo "  make notebooks                                 the notebooks, in JupyterLab"
+	@echo "  make serve-docs                                the documentation, at http://127.0.0.1:8000/"
 
 # The slow tests (the explorer on big graphs in the browser, each default training run
 # reaching its accuracy, 30,000 fresh PyTorch-oracle graphs) run in test-slow.
 test: $(VENV)/.installed-test dot chromium
 	$(BIN)/python -m pytest -q -m "not slow"
 
-test-slow: $(VENV)/.installed-test dot chromium
+# The slow tests: big graphs (e.g. the explorer on a width-64 network in the browser), the
+# documentation site built and served, the package built with the oldest setuptools allowed.
+test-slow: $(VENV)/.installed-test $(VENV)/.installed-docs dot chromium
 	$(BIN)/python -m pytest -q -m slow tests
 
 $(VENV)/.installed-docs: pyproject.toml | $(BIN)/python
@@ -65,8 +77,20 @@ $(VENV)/.installed-docs: pyproject.toml | $(BIN)/python
 docs: $(VENV)/.installed-docs dot
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
 
+# The same site served on this machine, rebuilt on every edit (Ctrl-C stops it).
+DOCS_ADDR ?= 127.0.0.1:8000
 serve-docs: $(VENV)/.installed-docs dot
-	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs serve
+	@echo "Serving the documentation at http://$(DOCS_ADDR)/ once it is built (Ctrl-C stops it)"
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs serve --dev-addr $(DOCS_ADDR)
+
+# The notebooks in JupyterLab, with the python3 kernel of this venv (Ctrl-C stops it).
+$(VENV)/.installed-notebooks: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e ".[jupyter,plot,testing]" jupyterlab
+	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
+	touch $@
+
+notebooks: $(VENV)/.installed-notebooks dot
+	$(BIN)/jupyter lab notebooks
 
 $(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install -q -e ".[bench]"

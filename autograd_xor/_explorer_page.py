@@ -231,7 +231,7 @@ SCRIPT = r"""
           written(i, true) + " = " + fmt(nd.v) + ".";
       }
       var text = "Backward " + (k - N) + " of " + N + ": " + d(i) + " = " + fmt(nd.g);
-      text += i === N - 1 ? " (the seed: the root's gradient with respect to itself)." :
+      text += i === N - 1 ? " (where backward starts: the root's gradient with respect to itself)." :
         " (complete: every node that uses " + nd.name + " has passed its share back).";
       if (nd.p.length) {
         var to = [];
@@ -284,7 +284,7 @@ SCRIPT = r"""
         var s = el("p", "agx-math", d(i) + " = ");
         s.appendChild(numSpan("total", 1));
         s.appendChild(document.createTextNode(
-          "  (the seed: the root's gradient with respect to itself, at step " + (N + 1) + ")"));
+          "  (where backward starts: the root's gradient with respect to itself, at step " + (N + 1) + ")"));
         explainEl.appendChild(s);
         return;
       }

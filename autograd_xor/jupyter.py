@@ -21,7 +21,6 @@ import html
 
 try:
     import ipywidgets as widgets
-    from IPython.display import HTML, SVG, clear_output, display
 except ImportError:
     raise ImportError('the stepper widget needs ipywidgets: pip install "autograd_xor[jupyter]"; '
                       'without it, step(loss, widget=False) gives a plain iterator') from None
@@ -33,19 +32,6 @@ __all__ = ["Stepper"]
 
 
 VIEW = (900, 420)        # the drawing's window in px
-
-
-class _SVG(SVG):
-    """SVG text shown as it is (IPython's SVG parses the text again: a tenth of a second a
-    step on a graph of a few dozen nodes)."""
-
-    @property
-    def data(self):
-        return self._svg
-
-    @data.setter
-    def data(self, svg):
-        self._svg = svg
 
 
 class Stepper(widgets.VBox):
@@ -76,7 +62,12 @@ class Stepper(widgets.VBox):
                                         continuous_update=False)
         self.counter = widgets.Label()
         self.text = widgets.HTML()
-        self.graph = widgets.Output()
+        # The drawing is the value of an HTML widget, not output displayed into an Output
+        # widget: a display into an Output widget during a cell makes nbclient (which
+        # executes notebooks in tests, nbconvert and CI) send a comm message on the shell
+        # channel while it waits for the cell's reply there, and now and then the reply's
+        # wakeup is lost, so the cell waits out nbclient's whole timeout.
+        self.graph = widgets.HTML()
         small = {"width": "44px"}
         self.zoom_out = widgets.Button(description="−", tooltip="zoom out", layout=small)
         self.zoom_in = widgets.Button(description="+", tooltip="zoom in", layout=small)
@@ -132,16 +123,15 @@ class Stepper(widgets.VBox):
         self.next_button.disabled = i == len(self.steps) - 1
         self.text.value = f"<code>{html.escape(step.text())}</code>"
         if self.draw:
-            # Errors while drawing go into the output widget (and the notebook's widget state);
-            # a missing Graphviz is not an error of the step: say so and keep the text going.
-            with self.graph:
-                clear_output(wait=True)
-                try:
-                    svg = self._drawing(step)
-                except (ImportError, DotNotFoundError, GraphTooLargeError) as e:
-                    display(HTML(f"<i>(no drawing: {html.escape(str(e))})</i>"))
-                else:
-                    display(_SVG(svg))
+            # A missing Graphviz is not an error of the step: say so and keep the text going.
+            # Other errors propagate: to the code that moved the stepper, or, after a click,
+            # to ipywidgets, which shows the traceback.
+            try:
+                svg = self._drawing(step)
+            except (ImportError, DotNotFoundError, GraphTooLargeError) as e:
+                self.graph.value = f"<i>(no drawing: {html.escape(str(e))})</i>"
+            else:
+                self.graph.value = svg
 
     def _drawing(self, step):
         """The explorer's drawing after this step's event, through a window that keeps the

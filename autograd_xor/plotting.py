@@ -21,7 +21,7 @@ from ._checks import check_whole_number
 from .engine import no_grad
 from .files import FORMATS, format_of, write_output
 
-__all__ = ["MissingExtraError", "PALETTE", "MARKERS", "decision_grid", "class_grid",
+__all__ = ["MissingExtraError", "PALETTE", "MARKERS", "TARGETS", "decision_grid", "class_grid",
            "training_figure", "classifier_figure", "training_image", "plot_training",
            "check_plot_path", "write_network", "check_graph_path"]
 
@@ -30,6 +30,11 @@ __all__ = ["MissingExtraError", "PALETTE", "MARKERS", "decision_grid", "class_gr
 # a marker shape per class as well, so that the picture reads in grey too.
 PALETTE = ("#E69F00", "#0072B2", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442")
 MARKERS = ("o", "s", "^", "D", "v", "P", "X")
+
+
+# The marker and colour of each XOR target: the first two of the above, orange and blue, the
+# colours of the drawings too.
+TARGETS = {c: (MARKERS[c], PALETTE[c]) for c in (0, 1)}
 
 
 class MissingExtraError(ImportError):
@@ -178,15 +183,21 @@ def training_figure(result, title=None):
     _loss_panel(loss_ax, result.losses, "mean binary cross-entropy", "loss before each update",
                 "#1f77b4")
 
+    from matplotlib.colors import LinearSegmentedColormap
+
     xs, ys, grid = decision_grid(result.model)
-    filled = plane_ax.contourf(xs, ys, grid, levels=20, cmap="RdBu_r", vmin=0.0, vmax=1.0)
+    # orange (output 0) to blue (output 1) through white: safe for colour-blind readers
+    cmap = LinearSegmentedColormap.from_list("orange_blue", [TARGETS[0][1], "#ffffff",
+                                                             TARGETS[1][1]])
+    filled = plane_ax.contourf(xs, ys, grid, levels=20, cmap=cmap, vmin=0.0, vmax=1.0,
+                               alpha=0.45)           # light, so the points stand out
     plane_ax.contour(xs, ys, grid, levels=[0.5], colors="black", linewidths=1.5)
     fig.colorbar(filled, ax=plane_ax, label="network output")
     for (x1, x2), t, p in zip(XOR_INPUTS, XOR_TARGETS, result.predictions):
         first = (x1, x2) in ((0.0, 0.0), (0.0, 1.0))        # one legend entry per target
-        plane_ax.scatter([x1], [x2], s=120, marker="o" if t else "s",
-                         c="white" if t else "black", edgecolors="black", zorder=3,
-                         label=f"target {t:.0f}" if first else None)
+        marker, colour = TARGETS[int(t)]
+        plane_ax.scatter([x1], [x2], s=120, marker=marker, c=colour, edgecolors="black",
+                         linewidths=1.5, zorder=3, label=f"target {t:.0f}" if first else None)
         plane_ax.annotate(f"{p:.2f}", (x1, x2), textcoords="offset points", xytext=(8, 8))
     plane_ax.legend(loc="upper center", fontsize="small", framealpha=0.9)
     plane_ax.set_xlabel("x1")

@@ -8,8 +8,12 @@ Two pictures:
   graph always gives the same DOT text and the same SVG.
 * `draw_network(model)`: the neuron-level picture of an `MLP`, `Layer` or `Neuron`: inputs,
   a `+1` bias input per layer, neurons as circles with their activation and the weights as
-  labelled edges. After a backward pass each edge is coloured by the sign of the adjustment
-  `-grad` (green: gradient descent raises the weight, red: lowers it), its width by the size.
+  labelled edges, each layer's nodes in order from top to bottom. After a backward pass
+  each edge is coloured by the sign of the adjustment `-grad` (blue and solid: gradient
+  descent raises the weight; orange and dashed: lowers it), its width by the size.
+
+The colours are a blue/orange pair that reads with every common colour-vision deficiency,
+and the sign is also in the line style and in the number on the edge.
 
 `to_dot()` and `network_to_dot()` build the DOT text in plain Python: they need neither the
 `graphviz` package nor the `dot` program. `draw_dot()`/`draw_network()` wrap that text in a
@@ -43,6 +47,7 @@ from collections.abc import Mapping
 
 from .engine import Value, topological_order
 from .files import formats_for
+from .ops import lookup
 
 __all__ = ["draw_dot", "to_dot", "draw_network", "network_to_dot", "render",
            "DotNotFoundError", "INSTALL_GRAPHVIZ", "HIGHLIGHT", "INCREASE", "DECREASE"]
@@ -50,9 +55,11 @@ __all__ = ["draw_dot", "to_dot", "draw_network", "network_to_dot", "render",
 INSTALL_GRAPHVIZ = ("install Graphviz: 'sudo apt-get install graphviz' (Debian/Ubuntu), "
                     "'brew install graphviz' (macOS) or 'conda install -c conda-forge graphviz'")
 HIGHLIGHT = "#ffcc80"        # the fill of highlighted nodes (orange)
-INCREASE = "#2e7d32"         # green: the update raises the weight (-grad > 0)
-DECREASE = "#c62828"         # red: the update lowers the weight (-grad < 0)
-UNCHANGED = "#9e9e9e"        # grey: a zero gradient
+INCREASE = "#0072b2"         # blue, solid: the update raises the weight (-grad > 0), or a
+                             # positive weight
+DECREASE = "#e66100"         # orange, dashed: the update lowers the weight (-grad < 0), or
+                             # a negative weight
+UNCHANGED = "#9e9e9e"        # grey: a zero gradient (or weight)
 # Stepping through a pass (the stepper, the explorer):
 CURRENT = "#ffcc80"          # the node of this step (orange)
 PARENT = "#b3e5fc"           # its parents (light blue)
@@ -109,7 +116,13 @@ def _plain(value):
 
 
 def _num(x):
-    return f"{x:.4f}"
+    """x with 4 decimals; never "-0.0000" (a value that rounds to zero has no sign).
+
+        >>> _num(-0.00004), _num(-1.5)
+        ('0.0000', '-1.5000')
+    """
+    text = f"{x:.4f}"
+    return "0.0000" if text == "-0.0000" else text
 
 
 def _wrap(lines, rankdir):
@@ -163,14 +176,46 @@ def _graph_lines(root, *, show_local=False, highlight=(), grads=None):
             fused = len(v._prev) > 2 or v._op == "Σw·x+b"
             shape = "box" if fused else "ellipse"
             op_style = dict(style="filled", fillcolor=fill) if fill else {}
-            lines.append(f"  n{i}op {_attrs(label=v._op, shape=shape, **op_style)}\n")
+            roles = _operand_roles(v)
+            op_label = _op_label(v._op, roles)
+            lines.append(f"  n{i}op {_attrs(label=op_label, shape=shape, **op_style)}\n")
             lines.append(f"  n{i}op -> n{i}\n")
-            for p, d in zip(v._prev, v._local):
+            for k, (p, d) in enumerate(zip(v._prev, v._local)):
                 # Edges into a fused node always carry their factor: a plain-number input
                 # of a neuron is not a node, so this is the only place it shows.
-                edge = f" {_attrs(label=f'×{_num(d)}')}" if (show_local or fused) else ""
+                text = [roles[k]] if roles else []
+                if show_local or fused:
+                    text.append(f"×{_num(d)}")
+                edge = f" {_attrs(label=' '.join(text))}" if text else ""
                 lines.append(f"  n{index[p]} -> n{i}op{edge}\n")
     return lines
+
+
+_COMMUTATIVE = {"+", "*"}
+
+
+def _operand_roles(v):
+    """("a", "b") for the two operands of an op whose order matters (`a - b`, `a / b`,
+    `a ** b`, ...), so the drawing can say which edge is which; () otherwise."""
+    if len(v._prev) != 2 or v._op in _COMMUTATIVE:
+        return ()
+    return ("a", "b")
+
+
+def _op_label(op, roles):
+    """The op node's text: the op itself, or with two ordered operands the op written out
+    with them, e.g. `a - b`.
+
+        >>> _op_label("-", ("a", "b")), _op_label("tanh", ())
+        ('a - b', 'tanh')
+    """
+    if not roles:
+        return op
+    try:
+        written = lookup(op)[0].written
+    except KeyError:                         # a micrograd-style node with an op of its own
+        return f"{op}(a, b)"
+    return written.format(*roles)
 
 
 def to_dot(root, rankdir="LR", *, show_local=False, highlight=(), grads=None):
@@ -178,7 +223,8 @@ def to_dot(root, rankdir="LR", *, show_local=False, highlight=(), grads=None):
 
     `show_local=True` writes each edge's local derivative on it (`×0.5000`: the factor the
     gradient is multiplied by on its way back along that edge); edges into a fused neuron
-    node (`Σw·x+b`) always show it. `highlight` fills nodes: Values or labels, or a mapping
+    node (`Σw·x+b`) always show it. An op whose operands' order matters is written out
+    (`a - b`, `a / b`) and its two edges are labelled `a` and `b`. `highlight` fills nodes: Values or labels, or a mapping
     {Value: colour}. `grads` ({Value: number}) shows other gradients than `.grad`, e.g. the
     gradients part way through a backward pass (the stepper uses this).
 
@@ -224,8 +270,8 @@ def _network_lines(model, *, input_labels=None, output_labels=None, neuron_label
     nin = len(layers[0][0].w)
     inputs = _names(input_labels, nin, lambda k: f"x{k + 1}", "input_labels")
     nout = len(layers[-1])
-    outputs = _names(output_labels, nout, lambda k: "y" if nout == 1 else f"y{k + 1}",
-                     "output_labels")
+    outputs = _names(output_labels, nout,
+                     lambda k: "output y" if nout == 1 else f"output y{k + 1}", "output_labels")
     if neuron_labels is not None and len(neuron_labels) != len(layers):
         raise ValueError(f"draw_network: neuron_labels needs one list per layer "
                          f"({len(layers)}), got {len(neuron_labels)}")
@@ -237,7 +283,7 @@ def _network_lines(model, *, input_labels=None, output_labels=None, neuron_label
         raise ValueError("draw_network: colour edges by the gradient (show_grad) or by the "
                          "weight (weight_colours), not both")
     heaviest = max((abs(p.data) for p in params), default=0.0)
-    lines = []
+    lines = [_SPACING]
     for k, name in enumerate(inputs):
         lines.append(f"  x{k} {_attrs(label=name, shape='circle')}\n")
     prev = [f"x{k}" for k in range(nin)]
@@ -247,6 +293,7 @@ def _network_lines(model, *, input_labels=None, output_labels=None, neuron_label
             raise ValueError(f"draw_network: neuron_labels[{li}] needs {len(layer)} names, "
                              f"got {len(names)}")
         lines.append(f"  b{li} {_attrs(label='+1', shape='circle', style='dashed')}\n")
+        lines.append(_column(prev + [f"b{li}"]))
         for ni, neuron in enumerate(layer):
             act = _ACT[neuron.activation]
             text = act if names is None else f"{names[ni]}\n{act}"
@@ -257,39 +304,68 @@ def _network_lines(model, *, input_labels=None, output_labels=None, neuron_label
                         else _edge(p, biggest, show_labels, show_grad))
                 lines.append(f"  {src} -> {nid} {edge}\n")
         prev = [f"l{li}n{ni}" for ni in range(len(layer))]
+    lines.append(_column(prev))
     for k, name in enumerate(outputs):
         lines.append(f"  y{k} {_attrs(label=name, shape='plaintext')}\n")
         lines.append(f"  {prev[k]} -> y{k}\n")
+    lines.append(_column([f"y{k}" for k in range(nout)]))
     if show_grad:
         lines.append("  graph " + _attrs(
-            label="edge colour: the sign of -grad (green: a descent step raises the weight, "
-                  "red: lowers it); width: its size", labelloc="b", fontsize="10") + "\n")
+            label="edge colour and line: the sign of -grad (blue, solid: a descent step "
+                  "raises the weight; orange, dashed: lowers it); width: its size",
+            labelloc="b", fontsize="10") + "\n")
     if weight_colours:
         lines.append("  graph " + _attrs(
-            label="edge colour: the sign of the weight (green: positive, red: negative); "
-                  "width: its size", labelloc="b", fontsize="10") + "\n")
+            label="edge colour and line: the sign of the weight (blue, solid: positive; "
+                  "orange, dashed: negative); width: its size", labelloc="b",
+            fontsize="10") + "\n")
     return lines
+
+
+# Room between the layers for the weights' labels, which dot places beside their own edges
+# (never on top of each other); `decorate` underlines each and ties it to its edge.
+_SPACING = "  graph [ranksep=1.2 nodesep=0.3]\n"
+
+
+def _column(ids):
+    """DOT that puts `ids` in one layer's column (rank=same), in this order from top to
+    bottom (invisible edges fix the order; dot would otherwise reorder them freely).
+
+        >>> _column(["x0", "x1", "b0"])
+        '  { rank=same x0 -> x1 -> b0 [style=invis] }\\n'
+    """
+    if len(ids) < 2:
+        return f"  {{ rank=same {' '.join(ids)} }}\n"
+    return f"  {{ rank=same {' -> '.join(ids)} [style=invis] }}\n"
 
 
 def _width(x, biggest):
     return 1.0 + 4.0 * abs(x) / biggest if biggest > 0 and math.isfinite(biggest) else 1.0
 
 
+def _signed(x):
+    """The colour and line style of a signed quantity: blue solid, orange dashed, grey."""
+    if x > 0:
+        return dict(color=INCREASE, fontcolor=INCREASE)
+    if x < 0:
+        return dict(color=DECREASE, fontcolor=DECREASE, style="dashed")
+    return dict(color=UNCHANGED, fontcolor=UNCHANGED)
+
+
 def _weight_edge(p, heaviest, show_labels):
     text = f"{p.label} = {_num(p.data)}" if (show_labels and p.label) else _num(p.data)
-    colour = INCREASE if p.data > 0 else DECREASE if p.data < 0 else UNCHANGED
-    return _attrs(label=text, color=colour, fontcolor=colour,
+    return _attrs(label=text, decorate="true", **_signed(p.data),
                   penwidth=f"{_width(p.data, heaviest):.2f}")
 
 
 def _edge(p, biggest, show_labels, show_grad):
     text = f"{p.label} = {_num(p.data)}" if (show_labels and p.label) else _num(p.data)
     if not show_grad:
-        return _attrs(label=text)
+        return _attrs(label=text, decorate="true")
     step = -p.grad
-    text += f"\n-grad {step:+.4f}"
-    colour = INCREASE if step > 0 else DECREASE if step < 0 else UNCHANGED
-    return _attrs(label=text, color=colour, fontcolor=colour,
+    signed = f"{step:+.4f}"
+    text += f"\n-grad {'0.0000' if signed[1:] == '0.0000' else signed}"
+    return _attrs(label=text, decorate="true", **_signed(step),
                   penwidth=f"{_width(step, biggest):.2f}")
 
 
@@ -304,13 +380,17 @@ def network_to_dot(model, rankdir="LR", *, input_labels=None, output_labels=None
           graph [rankdir=LR fontname=Helvetica]
           node [fontname=Helvetica fontsize=11]
           edge [fontname=Helvetica fontsize=10]
+          graph [ranksep=1.2 nodesep=0.3]
           x0 [label=x1 shape=circle]
           b0 [label="+1" shape=circle style=dashed]
+          { rank=same x0 -> b0 [style=invis] }
           l0n0 [label=tanh shape=circle]
-          x0 -> l0n0 [label="0.5000"]
-          b0 -> l0n0 [label="0.1000"]
-          y0 [label=y shape=plaintext]
+          x0 -> l0n0 [label="0.5000" decorate=true]
+          b0 -> l0n0 [label="0.1000" decorate=true]
+          { rank=same l0n0 }
+          y0 [label="output y" shape=plaintext]
           l0n0 -> y0
+          { rank=same y0 }
         }
         <BLANKLINE>
     """
@@ -396,14 +476,16 @@ def draw_network(model, rankdir="LR", *, input_labels=None, output_labels=None,
                  format="svg"):
     """The neuron-level picture of an `MLP`, `Layer` or `Neuron` as a `graphviz.Digraph`.
 
-    Inputs are named `x1, x2, ...` (or `input_labels`), outputs `y` (or `output_labels`);
-    `neuron_labels` gives one list of names per layer (e.g. `[["g"], ["f"]]`). Each weight
-    edge shows the parameter's `.label` (when `show_labels` and it has one) and its value.
-    `show_grad` (default: whenever some parameter has a non-zero gradient) colours each edge
-    by the sign of `-grad`, green for an increase and red for a decrease, with a width from
-    1 to 5 in proportion to its size, and writes `-grad` under the value.
-    `weight_colours=True` colours each edge by the sign of the weight itself instead (green
-    positive, red negative, width by size): the picture of a trained network.
+    Inputs are named `x1, x2, ...` (or `input_labels`), outputs `output y` (or
+    `output_labels`); `neuron_labels` gives one list of names per layer (e.g.
+    `[["g"], ["f"]]`). Each layer's nodes stand in order from top to bottom, its `+1` bias
+    input last. Each weight edge shows the parameter's `.label` (when `show_labels` and it
+    has one) and its value, beside its own edge. `show_grad` (default: whenever some
+    parameter has a non-zero gradient) colours each edge by the sign of `-grad`, blue and
+    solid for an increase, orange and dashed for a decrease, with a width from 1 to 5 in
+    proportion to its size, and writes `-grad` under the value. `weight_colours=True`
+    colours each edge by the sign of the weight itself instead (blue solid positive, orange
+    dashed negative, width by size): the picture of a trained network.
 
         >>> from autograd_xor import MLP
         >>> net = MLP(2, [1], weights=[[[0.6, -0.1]]], biases=[[0.3]])

@@ -6,7 +6,7 @@ reverse (each node's upstream gradient, and for each parent the local derivative
 gradient it adds and that parent's gradient so far).
 
 Stepping never changes a `.grad`: it keeps its own table of gradients, starting from zero
-with the root's seeded to 1, as a single `backward()` on a fresh graph would. So the last
+with the root's set to 1, as a single `backward()` on a fresh graph would. So the last
 step holds exactly the gradients `backward()` computes, and stepping through a graph you
 already called `backward()` on shows the numbers that call put there (leaves accumulate over
 several `backward()` calls; the stepper shows one pass).
@@ -19,7 +19,7 @@ several `backward()` calls; the stepper shows one pass).
     forward 2/3: b = -3.0000 (a leaf)
     forward 3/3: c = a * b = 2.0000 * -3.0000 = -6.0000; local derivatives ∂c/∂a = -3.0000, ∂c/∂b = 2.0000
     >>> for s in backward_steps(c): print(s)
-    backward 1/3: c: ∂c/∂c = 1.0000 (the seed); a.grad += -3.0000 × 1.0000 = -3.0000 (now -3.0000); b.grad += 2.0000 × 1.0000 = 2.0000 (now 2.0000)
+    backward 1/3: c: ∂c/∂c = 1.0000 (where backward starts); a.grad += -3.0000 × 1.0000 = -3.0000 (now -3.0000); b.grad += 2.0000 × 1.0000 = 2.0000 (now 2.0000)
     backward 2/3: b: ∂c/∂b = 2.0000, final (a leaf)
     backward 3/3: a: ∂c/∂a = -3.0000, final (a leaf)
     >>> a.grad, b.grad          # untouched
@@ -41,7 +41,8 @@ __all__ = ["ForwardStep", "BackwardStep", "Steps", "forward_steps", "backward_st
 
 
 def _n(x):
-    return f"{x:.4f}"
+    text = f"{x:.4f}"
+    return "0.0000" if text == "-0.0000" else text       # a value that rounds to 0 has no sign
 
 
 def _names(order):
@@ -166,9 +167,9 @@ class BackwardStep(_Step):
     def text(self):
         v, root = self.node, self.name(self.order[-1])
         me = self.name(v)
-        seed = " (the seed)" if v is self.order[-1] else ""
+        start = " (where backward starts)" if v is self.order[-1] else ""
         head = f"backward {self.index + 1}/{self.total}: {me}: ∂{root}/∂{me} = " \
-               f"{_n(self.upstream)}{seed}"
+               f"{_n(self.upstream)}{start}"
         if not v._prev:
             return head + ", final (a leaf)"
         parts = [f"{self.name(p)}.grad += {_n(d)} × {_n(self.upstream)} = {_n(c)} "
@@ -300,7 +301,7 @@ def step(root, passes="both", *, widget=None, rankdir="LR"):
         >>> x = Value(3.0, label="x"); y = x * x; y.label = "y"
         >>> s = step(y, "backward", widget=False)
         >>> next(s)
-        backward 1/2: y: ∂y/∂y = 1.0000 (the seed); x.grad += 3.0000 × 1.0000 = 3.0000 (now 3.0000); x.grad += 3.0000 × 1.0000 = 3.0000 (now 6.0000)
+        backward 1/2: y: ∂y/∂y = 1.0000 (where backward starts); x.grad += 3.0000 × 1.0000 = 3.0000 (now 3.0000); x.grad += 3.0000 × 1.0000 = 3.0000 (now 6.0000)
     """
     steps = Steps(root, passes)
     if widget is None:

@@ -5,21 +5,38 @@ figure runs that page's own examples (`page_namespace`) and draws their result. 
 figure is a function below, registered with
 `@figure("path/in/site.svg")`; the hook adds its output to the site as a generated file, so
 pages link to it like any image and `mkdocs build --strict` checks those links. A page can
-also ask for a worked example's tables with the line `<!-- walkthrough NAME -->`, and for
-the interactive explorer of its graph with `<!-- explorer NAME -->`.
+also ask for a worked example's tables with the line `<!-- walkthrough NAME -->`, for
+the interactive explorer of its graph with `<!-- explorer NAME -->`, for the table of
+every worked example with `<!-- walkthrough-list -->` and for the table of `Value`'s ops
+with `<!-- value-ops -->`.
+
+Every figure must read at 100% on a laptop's screen: computation graphs are drawn top to
+bottom (a graph is deeper than it is wide), and a figure still wider than `MAX_WIDTH` is
+made a link to itself, which opens it at full size (each worked example's page also has
+the explorer, which pans and zooms).
+
+After the build, `site_problems` checks the whole site: every link names a file (so the site
+also reads from disk, file://), nothing is fetched from the network, and every figure is
+narrow enough or a link to itself at full size. Any problem fails the build.
 
 The figures need the Graphviz `dot` program and matplotlib (the `docs` extra); without
 `dot` the build stops and says how to install it. Importing this module needs neither (the
 test suite collects it for doctests), so MkDocs is imported only inside the hooks.
 
     >>> sorted(FIGURES)[:2]
-    ['figures/first-graph-local.svg', 'figures/first-graph.svg']
+    ['assets/favicon.svg', 'figures/first-graph-local.svg']
 """
 
+import os
+import posixpath
 import re
 import shutil
+from html.parser import HTMLParser
+from urllib.parse import unquote
 
 FIGURES = {}
+MAX_WIDTH = 1000            # px: a wider figure is shrunk to the page; it opens full size
+FIGURE_WIDTHS = {}          # {uri: width in px} of every SVG figure this build drew
 
 
 def figure(uri):
@@ -40,7 +57,6 @@ def page_namespace(page):
         0.7071
     """
     import doctest
-    import os
     path = os.path.join(os.path.dirname(os.path.abspath(__file__)), page)
     with open(path, encoding="utf-8") as f:
         text = f.read()
@@ -65,16 +81,54 @@ def _svg(drawing):
     return render(drawing, format="svg")
 
 
+def graph_svg(root, **options):
+    """`draw_dot(root)` as SVG, top to bottom: a graph is deeper than it is wide, so this
+    keeps a figure narrow enough to read at the page's width.
+
+        >>> from autograd_xor import Value
+        >>> a = Value(2.0, label="a")
+        >>> svg_width(graph_svg(a * a)) < 200
+        True
+    """
+    from autograd_xor import draw_dot
+    return _svg(draw_dot(root, rankdir="TB", **options))
+
+
+def svg_width(data):
+    """The width of an SVG in CSS px (Graphviz and matplotlib write it in pt: 1 pt = 4/3
+    px), or None when it has no width of its own (it then fits any box).
+
+        >>> svg_width(b'<svg width="750pt" height="20pt">'), svg_width(b'<svg viewBox="0 0 9 9">')
+        (1000.0, None)
+    """
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    m = re.search(rb"<svg\b[^>]*?\swidth=\"([\d.]+)(pt|px)?\"", data)
+    if m is None:
+        return None
+    return float(m.group(1)) * (4 / 3 if m.group(2) == b"pt" else 1)
+
+
+@figure("assets/favicon.svg")
+def _favicon():
+    """The site's icon: two inputs feeding a neuron (drawn here, like every figure)."""
+    return (b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 64 64">'
+            b'<rect width="64" height="64" rx="12" fill="#3f51b5"/>'
+            b'<g stroke="#fff" stroke-width="4"><line x1="17" y1="18" x2="46" y2="32"/>'
+            b'<line x1="17" y1="46" x2="46" y2="32"/></g>'
+            b'<g fill="#fff"><circle cx="16" cy="18" r="7"/><circle cx="16" cy="46" r="7"/></g>'
+            b'<circle cx="46" cy="32" r="10" fill="#E69F00" stroke="#fff" stroke-width="3"/>'
+            b'</svg>')
+
+
 @figure("figures/first-graph.svg")
 def _first_graph_svg():
-    from autograd_xor import draw_dot
-    return _svg(draw_dot(first_graph()))
+    return graph_svg(first_graph())
 
 
 @figure("figures/first-graph-local.svg")
 def _first_graph_local_svg():
-    from autograd_xor import draw_dot
-    return _svg(draw_dot(first_graph(), show_local=True))
+    return graph_svg(first_graph(), show_local=True)
 
 
 @figure("figures/gf-backward-step.svg")
@@ -82,7 +136,7 @@ def _gf_step_svg():
     from autograd_xor import walkthroughs
     from autograd_xor.stepping import backward_steps
     steps = list(backward_steps(walkthroughs.get("gf").graph()))
-    return _svg(steps[5].draw())             # step 6: z_f hands its gradient on
+    return _svg(steps[5].draw("TB"))         # step 6: z_f hands its gradient on
 
 
 def _training_run():
@@ -98,8 +152,9 @@ def _xor_training_svg():
 
 @figure("figures/xor-network.svg")
 def _xor_network_svg():
+    """What `autograd-xor train --graph` draws: each weight coloured by its sign."""
     from autograd_xor import draw_network
-    return _svg(draw_network(_training_run().model, show_labels=False, show_grad=False))
+    return _svg(draw_network(_training_run().model, show_labels=False, weight_colours=True))
 
 
 # --- worked examples ---------------------------------------------------------------------
@@ -108,7 +163,7 @@ _WALKTHROUGH = re.compile(r"^<!-- walkthrough ([\w-]+)( tables)? -->$", re.MULTI
 
 
 def walkthrough_markdown(name, figures=True):
-    """The generated part of a worked example's page: the book-like text `render()` prints,
+    """The generated part of a worked example's page: the text `render()` prints,
     and (unless `figures` is false) its figures, `walkthroughs/NAME-graph.svg` and, when it
     has a network, `walkthroughs/NAME-network.svg`."""
     from autograd_xor import walkthroughs
@@ -122,6 +177,21 @@ def walkthrough_markdown(name, figures=True):
     return "\n".join(parts)
 
 
+_WALKTHROUGH_LIST = re.compile(r"^<!-- walkthrough-list -->$", re.MULTILINE)
+
+
+def walkthrough_list_markdown():
+    """The rows of the worked examples' table: each page by its subject, what it shows and
+    the text it comes from.
+
+        >>> walkthrough_list_markdown().splitlines()[0]
+        '| [The five-weight G/F network](gf.md) | one step of backpropagation, worked by hand | the textbook section “Using Backpropagation to Compute the Gradient” (chapter 3, figure 3-5) |'
+    """
+    from autograd_xor import walkthroughs
+    return "\n".join(f"| [{nav_title(n)}]({n}.md) | {walkthroughs.get(n).title.replace('|', '∣')} "
+                     f"| {walkthroughs.get(n).source} |" for n in _example_names()) + "\n"
+
+
 def _example_names():
     try:
         from autograd_xor import walkthroughs
@@ -130,15 +200,26 @@ def _example_names():
     return walkthroughs.names()
 
 
+def nav_title(name):
+    """What the navigation calls a worked example's page: its subject.
+
+        >>> nav_title("gf"), nav_title("descent")
+        ('The five-weight G/F network', 'Gradient descent on x⁴ − 3x³ + 2')
+    """
+    from autograd_xor import walkthroughs
+    subject = walkthroughs.get(name).subject
+    return subject[:1].upper() + subject[1:]
+
+
 def walkthrough_page(name):
     """The page of a worked example that has no hand-written page in docs/walkthroughs/."""
     from autograd_xor import walkthroughs
     ex = walkthroughs.get(name)
-    return (f"# {ex.title[:1].upper() + ex.title[1:]}\n\n{ex.intro}\n\n"
-            f"The worked example of the seed document `{ex.seed}`, reproduced by the engine. "
+    return (f"# {nav_title(name)}\n\n*{ex.title[:1].upper() + ex.title[1:]}*, from "
+            f"{ex.source}.\n\n{ex.intro}\n\n"
             f"Every number below comes from a forward pass and `backward()`; the table puts "
-            f"the engine's full-precision value, that value rounded as the book rounds it, "
-            f"and the book's own figure side by side.\n\n"
+            f"the engine's full-precision value, that value rounded as the source rounds "
+            f"it, and the printed figure side by side.\n\n"
             f"Print it yourself with `autograd-xor walkthrough {name}` (add `--json` for every "
             f"figure in full precision), draw it with `autograd-xor graph {name} --out "
             f"{name}.svg`.\n\n<!-- walkthrough {name} -->\n\n"
@@ -150,13 +231,43 @@ def walkthrough_page(name):
 
 
 def _walkthrough_figures():
-    """{uri: bytes} for every figure of every worked example."""
+    """{uri: bytes} for every figure of every worked example: its computation graph, top to
+    bottom, and its network, if it has one."""
     from autograd_xor import walkthroughs
     out = {}
     for name in _example_names():
         for kind, drawn in walkthroughs.get(name).figures().items():
-            out[f"walkthroughs/{name}-{kind}.svg"] = _svg(drawn)
+            data = graph_svg(drawn) if kind == "graph" else _svg(drawn)
+            out[f"walkthroughs/{name}-{kind}.svg"] = data
     return out
+
+
+# --- wide figures open at full size -----------------------------------------------------
+
+_IMG_SVG = re.compile(r'<img\b[^>]*?\bsrc="([^"]+\.svg)"[^>]*>')
+
+
+def zoomable(html, page_dir, widths):
+    """Make each figure of `html` (a page in folder `page_dir` of the site) that is wider
+    than `MAX_WIDTH` px a link to itself, with a line saying so: clicking opens it at full
+    size, where it reads at 100%.
+
+        >>> html = '<p><img alt="g" src="g.svg" /></p>'
+        >>> zoomable(html, "walkthroughs", {"walkthroughs/g.svg": 900.0}) == html
+        True
+        >>> print(zoomable(html, "walkthroughs", {"walkthroughs/g.svg": 2400.0}))
+        <p><a class="agx-zoom" href="g.svg" title="Open the figure at full size"><img alt="g" src="g.svg" /></a><span class="agx-zoom-hint">This figure is 2400 px wide: click it to open it at full size.</span></p>
+    """
+    def wrap(m):
+        src = m.group(1)
+        uri = posixpath.normpath(posixpath.join(page_dir, src))
+        width = widths.get(uri)
+        if width is None or width <= MAX_WIDTH:
+            return m.group(0)
+        return (f'<a class="agx-zoom" href="{src}" title="Open the figure at full size">'
+                f'{m.group(0)}</a><span class="agx-zoom-hint">This figure is {width:.0f} px '
+                f'wide: click it to open it at full size.</span>')
+    return _IMG_SVG.sub(wrap, html)
 
 
 # --- explorers -----------------------------------------------------------------------------
@@ -180,6 +291,40 @@ def explorer_html(name, practice=None):
     return explore(ex.graph(), title=ex.title, practice=asked).fragment()
 
 
+# --- the API page: Value's ops, from the op table ------------------------------------------
+
+_VALUE_OPS = re.compile(r"^<!-- value-ops -->$", re.MULTILINE)
+
+# How each row of the op table is written in code (a and b Values, k a plain number);
+# rows with a `Value` method are written `a.method()`.
+_SPELLING = {
+    "+": "`a + b`, `a + 2`, `2 + a`, `sum(...)`", "-": "`a - b`, `a - 2`, `2 - a`",
+    "*": "`a * b`, `2 * a`", "/": "`a / b`, `a / 2`, `2 / a`", "neg": "`-a`",
+    "**k": "`a ** k` (k a number)", "**": "`a ** b`, `2 ** b` (b a Value)",
+    "leaky_relu": "`a.leaky_relu(slope=0.01)`",
+    "bce": "`binary_cross_entropy(p, t)`", "bce_logits": "`binary_cross_entropy_with_logits(z, t)`",
+    "Σw·x+b": "`weighted_sum(ws, xs, b)` (what a `Neuron` computes)",
+    "cross_entropy": "`cross_entropy(logits, y)`",
+}
+
+
+def value_ops_markdown():
+    """The table of `Value`'s ops on the API page, one row per row of the op table
+    (`autograd_xor.ops.OPS`): how to write it, its local derivative(s), and what it does at
+    awkward points.
+
+        >>> "| `a.tanh()` | d tanh(z)/dz = 1 − tanh(z)² |" in value_ops_markdown()
+        True
+    """
+    from autograd_xor.ops import OPS
+    rows = ["| written | local derivative | at edge values |", "|---|---|---|"]
+    for op in OPS.values():
+        spelling = _SPELLING.get(op.name) or f"`a.{op.method}()`"
+        edges = " ".join(op.edges.split()).replace("|", "\\|")
+        rows.append(f"| {spelling} | {op.formula.replace('|', '∣')} | {edges} |")
+    return "\n".join(rows) + "\n"
+
+
 # --- the benchmark table ------------------------------------------------------------------
 
 _BENCHMARKS = re.compile(r"^<!-- benchmarks -->$", re.MULTILINE)
@@ -189,7 +334,6 @@ _bench_output = {}
 def benchmark_markdown(root):
     """`python benchmarks/bench.py --quick`, run now, as a text block (once per process, so
     `mkdocs serve` does not rerun it on every edit)."""
-    import os
     import subprocess
     import sys
     import tempfile
@@ -254,14 +398,15 @@ def _doctest_extension():
 
 
 def on_config(config):
-    """Expand the nav entry `walkthroughs/index.md` into that page and one per example, and
-    show bare doctest lines (docstring examples) as code."""
+    """Expand the nav entry `walkthroughs/index.md` into that page and one per example,
+    each named by its subject, and show bare doctest lines (docstring examples) as code."""
     config.markdown_extensions.append(_doctest_extension())
     def expand(items):
         out = []
         for item in items:
             if item == "walkthroughs/index.md":
-                out += [item] + [f"walkthroughs/{n}.md" for n in _example_names()]
+                out += [item] + [{nav_title(n): f"walkthroughs/{n}.md"}
+                                 for n in _example_names()]
             elif isinstance(item, dict):
                 out.append({k: expand(v) if isinstance(v, list) else v
                             for k, v in item.items()})
@@ -282,6 +427,9 @@ def on_files(files, config):
                           "installs it where it can)")
     made = {uri: make() for uri, make in FIGURES.items()}
     made.update(_walkthrough_figures())
+    FIGURE_WIDTHS.clear()
+    FIGURE_WIDTHS.update({uri: svg_width(data) for uri, data in made.items()
+                          if uri.endswith(".svg")})
     for name in _example_names():
         uri = f"walkthroughs/{name}.md"
         if files.get_file_from_path(uri) is None:
@@ -292,7 +440,8 @@ def on_files(files, config):
 
 
 def on_page_markdown(markdown, page, config, files):
-    import os
+    markdown = _VALUE_OPS.sub(lambda m: value_ops_markdown(), markdown)
+    markdown = _WALKTHROUGH_LIST.sub(lambda m: walkthrough_list_markdown(), markdown)
     markdown = _BENCHMARKS.sub(
         lambda m: benchmark_markdown(os.path.dirname(config["config_file_path"])), markdown)
     return _WALKTHROUGH.sub(lambda m: walkthrough_markdown(m.group(1), not m.group(2)),
@@ -300,10 +449,16 @@ def on_page_markdown(markdown, page, config, files):
 
 
 def on_page_content(html, page, config, files):
+    if page is not None:
+        html = zoomable(html, posixpath.dirname(page.file.dest_uri), FIGURE_WIDTHS)
     return _EXPLORER.sub(lambda m: explorer_html(m.group(1), m.group(2)), html)
 
 
 # --- offline: the built site must not fetch anything ----------------------------------------
+
+# <link> elements that only name a page (where it lives, its other versions): a browser
+# fetches nothing for them. Every other <link> (stylesheet, icon, preload, ...) it fetches.
+_NAMING_RELS = {"canonical", "alternate", "author", "license", "help", "next", "prev", "me"}
 
 _REMOTE_ASSET = re.compile(
     r"""<script[^>]*\ssrc=["']?(?:https?:)?//"""          # a script from elsewhere
@@ -316,28 +471,113 @@ _REMOTE_ASSET = re.compile(
 
 def remote_assets(text):
     """The places in an HTML or CSS text that would make a browser fetch from the network.
-    Plain links (`<a href="https://...">`) are fine: following one is the reader's choice.
+    Plain links (`<a href="https://...">`) are fine: following one is the reader's choice;
+    so is a `<link>` that only names a page, such as the canonical address `mkdocs serve`
+    gives each page.
 
         >>> remote_assets('<a href="https://example.org">x</a> <img src="figures/a.svg">')
+        []
+        >>> remote_assets('<link rel="canonical" href="http://127.0.0.1:8000/index.html">')
         []
         >>> remote_assets('<link rel="stylesheet" href="https://fonts.example/css">')
         ['<link rel="stylesheet" href="https://fonts.example/css">']
     """
-    return [m.group(0) for m in _REMOTE_ASSET.finditer(text)]
+    found = []
+    for m in _REMOTE_ASSET.finditer(text):
+        rel = re.search(r"""\srel=["']?([^"'>]+)""", m.group(0))
+        if m.group(0).lower().startswith("<link") and rel and \
+                set(rel.group(1).lower().split()) <= _NAMING_RELS:
+            continue
+        found.append(m.group(0))
+    return found
+
+
+class _References(HTMLParser):
+    """Every address an HTML page refers to, and each SVG image with the link around it."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.refs, self.images, self._links = [], [], []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "a":
+            self._links.append(attrs.get("href"))
+        for key in ("href", "src"):
+            if attrs.get(key) is not None:
+                self.refs.append((tag, attrs[key]))
+        if tag == "img" and (attrs.get("src") or "").endswith(".svg"):
+            self.images.append((attrs["src"], self._links[-1] if self._links else None))
+
+    def handle_endtag(self, tag):
+        if tag == "a" and self._links:
+            self._links.pop()
+
+
+_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:|^//")
+
+
+def page_problems(html, page, site_dir):
+    """What is wrong with one built page (`page`, its path in `site_dir`): addresses that
+    do not name a file of the site (a folder, a missing file), and figures wider than
+    `MAX_WIDTH` that are not a link to themselves at full size.
+
+        >>> import tempfile
+        >>> site = tempfile.mkdtemp()
+        >>> open(os.path.join(site, "a.html"), "w").close()
+        >>> os.mkdir(os.path.join(site, "sub"))
+        >>> page_problems('<a href="a.html#x">ok</a> <a href="https://x.org">ok</a>', "b.html", site)
+        []
+        >>> page_problems('<a href="sub/">folder</a> <script src="no.js"></script>', "b.html", site)
+        ['b.html: a href="sub/" does not name a file', 'b.html: script src="no.js" does not name a file']
+    """
+    parser = _References()
+    parser.feed(html)
+    here = posixpath.dirname(page)
+    problems = []
+    for tag, ref in parser.refs:
+        key = "href" if tag in ("a", "link") else "src"
+        if ref.startswith("#") or _SCHEME.match(ref):
+            continue
+        path = unquote(ref.split("#", 1)[0].split("?", 1)[0])
+        target = posixpath.normpath(posixpath.join(here, path)) if path else page
+        if target.startswith("../") or not os.path.isfile(os.path.join(site_dir, target)):
+            problems.append(f'{page}: {tag} {key}="{ref}" does not name a file')
+    for src, link in parser.images:
+        target = posixpath.normpath(posixpath.join(here, src))
+        path = os.path.join(site_dir, target)
+        if not os.path.isfile(path):
+            continue                                  # reported above
+        with open(path, "rb") as f:
+            width = svg_width(f.read(4096))
+        if width is not None and width > MAX_WIDTH and link != src:
+            problems.append(f"{page}: the figure {src} is {width:.0f} px wide (at most "
+                            f"{MAX_WIDTH} reads at 100%) and is not a link to itself")
+    return problems
+
+
+def site_problems(site_dir):
+    """Every problem of the built site: `page_problems` of each page, and anything a page or
+    stylesheet would fetch from the network (`remote_assets`). The 404 page is left out of
+    the link check: only a web server shows it, with addresses from the site's root."""
+    problems = []
+    for folder, _, names in sorted(os.walk(site_dir)):
+        for name in sorted(names):
+            if not name.endswith((".html", ".css")):
+                continue
+            path = os.path.join(folder, name)
+            page = os.path.relpath(path, site_dir).replace(os.sep, "/")
+            with open(path, encoding="utf-8") as f:
+                text = f.read()
+            problems += [f"{page}: loads from the network: {hit}" for hit in remote_assets(text)]
+            if name.endswith(".html") and page != "404.html":
+                problems += page_problems(text, page, site_dir)
+    return problems
 
 
 def on_post_build(config):
-    import os
-
     from mkdocs.exceptions import PluginError
-    bad = []
-    for folder, _, names in os.walk(config["site_dir"]):
-        for name in names:
-            if name.endswith((".html", ".css")):
-                path = os.path.join(folder, name)
-                with open(path, encoding="utf-8") as f:
-                    bad += [f"{os.path.relpath(path, config['site_dir'])}: {hit}"
-                            for hit in remote_assets(f.read())]
+    bad = site_problems(config["site_dir"])
     if bad:
-        raise PluginError("the site must build and read offline, but it loads from the "
-                          "network:\n  " + "\n  ".join(bad[:10]))
+        raise PluginError("the site must read offline and from disk, with every figure "
+                          "readable, but:\n  " + "\n  ".join(bad[:20]))

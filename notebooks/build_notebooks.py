@@ -148,11 +148,12 @@ assert ag.to_dot(c) == draw_dot(c).source
 
 GF_WALKTHROUGH = [
     md("""
-# The G/F walkthrough, stepped through
+# The five-weight G/F network, stepped through
 
-Seed 004's five-weight network: a tanh neuron G feeds a sigmoid neuron F, and the error is
-`e = (y − f)²/2`. The worked example computes one step of backpropagation; here we watch the
-engine do it, node by node.
+A textbook's five-weight network (from the section “Using Backpropagation to Compute the
+Gradient”): a tanh neuron G feeds a sigmoid neuron F, and the error is `e = (y − f)²/2`. The
+worked example computes one step of backpropagation; here we watch the engine do it, node
+by node.
 """),
     code("""
 import autograd_xor as ag
@@ -165,7 +166,7 @@ print(gf.render(gf.run()))
     md("""
 ## The graph after one backward pass
 
-Leaves and inner nodes carry the book's names: the weights `w_xg0 … w_gf1` (`w_xg0` and
+Leaves and inner nodes carry the textbook's names: the weights `w_xg0 … w_gf1` (`w_xg0` and
 `w_gf0` are the biases), `z_g`, `y_g`, `z_f`, `y_f` and the error `e`.
 """),
     code("""
@@ -211,7 +212,7 @@ stepper
 """),
     code("""
 forward = sum(1 for s in stepper.steps if type(s).__name__ == "ForwardStep")
-stepper.show(forward)           # the first backward step: the seed at e
+stepper.show(forward)           # the first backward step, at e: ∂e/∂e = 1
 stepper.next_button.click()     # what a click does
 stepper.next()
 print(stepper.current)
@@ -229,11 +230,11 @@ next(steps)
 next(steps)
 """),
     md("""
-## The seed's coloured network
+## The coloured network
 
 The same pass at the level of neurons: each weight edge is coloured by the sign of its
-adjustment `−grad` (green: gradient descent raises the weight, red: lowers it) and is as
-wide as the adjustment is large. The bias `w_gf0` moves most; `w_xg1` and `w_gf1` go down.
+adjustment `−grad` (blue and solid: gradient descent raises the weight; orange and dashed:
+lowers it) and is as wide as the adjustment is large. The bias `w_gf0` moves most; `w_xg1` and `w_gf1` go down.
 """),
     code("""
 net = gf.network()
@@ -340,15 +341,16 @@ else:
     raise AssertionError("gradcheck missed the slip")
 """),
     md("""
-## Seed 001's derivative slip
+## A tutorial's derivative slip
 
-Seed 001 trains the one-weight network `h(x) = S(W·x)` on the cost `C(W) = (1/m) Σ (h − y)²`,
-but its update uses `Σ (h − y)·h·(1 − h)`. The chain rule gives `dh/dW = h(1 − h)·x`: the
-seed's formula drops the factor `x` (and the `2/m` of its own cost). The engine, the finite
-differences and the seed's formula at `W = 0.3`:
+The tutorial “Gradient Descent with Backpropagation” trains the one-weight sigmoid network
+`h(x) = S(W·x)` on the cost `C(W) = (1/m) Σ (h − y)²`, but its update uses
+`Σ (h − y)·h·(1 − h)`. The chain rule gives `dh/dW = h(1 − h)·x`: the tutorial's formula
+drops the factor `x` (and the `2/m` of its own cost). The engine, the finite differences
+and the tutorial's formula at `W = 0.3`:
 """),
     code("""
-from autograd_xor.walkthroughs.sigmoid import X, Y, cost, seed_gradient
+from autograd_xor.walkthroughs.sigmoid import X, Y, cost, tutorial_gradient
 
 w = 0.3
 W = Value(w, label="W")
@@ -356,25 +358,25 @@ cost(W).backward()
 numerical = numerical_grad(cost, [w])[0]
 print(f"finite differences {numerical:.8f}")
 print(f"engine             {W.grad:.8f}")
-print(f"seed's formula     {seed_gradient(w):.8f}")
-assert abs(W.grad - numerical) < 1e-8 and abs(seed_gradient(w) - numerical) > 0.1
+print(f"tutorial's formula {tutorial_gradient(w):.8f}")
+assert abs(W.grad - numerical) < 1e-8 and abs(tutorial_gradient(w) - numerical) > 0.1
 """),
     md("""
-Made into a node whose backward uses the seed's formula, gradcheck rejects it; with the
+Made into a node whose backward uses the tutorial's formula, gradcheck rejects it; with the
 factor `x` and the `2/m` put back, the formula is the engine's gradient.
 """),
     code("""
 import math
 
-def cost_with_seed_slope(W):
-    return (W - W.data) * seed_gradient(W.data) + cost(W.data)
+def cost_with_tutorial_slope(W):
+    return (W - W.data) * tutorial_gradient(W.data) + cost(W.data)
 
 try:
-    gradcheck(cost_with_seed_slope, [w])
+    gradcheck(cost_with_tutorial_slope, [w])
 except GradcheckError as e:
     print(e)
 else:
-    raise AssertionError("gradcheck missed the seed's slip")
+    raise AssertionError("gradcheck missed the tutorial's slip")
 
 def corrected_gradient(w):
     hs = [1 / (1 + math.exp(-w * x)) for x in X]
@@ -520,14 +522,15 @@ assert accuracy(back, spiral.X_test, spiral.y_test, back.loss) == spiral.test_ac
 
 
 def walkthrough_cells(ex):
-    """The cells of a walkthrough's notebook: its title and intro, the book-like table, its
-    figures, then the walkthrough's own cells."""
+    """The cells of a walkthrough's notebook: its subject, title, source and intro, the
+    table it prints, its figures, then the walkthrough's own cells."""
     figures = list(ex.figures())                 # "graph", and "network" if it has one
     draws = [FIGURES[figure][0] for figure in figures]
     cells = [
-        md(f"# Walkthrough `{ex.name}`: {ex.title}\n\nSeed document `{ex.seed}`.\n\n"
-           f"{ex.intro}\n\nThe same walkthrough from a shell: `autograd-xor walkthrough "
-           f"{ex.name}` (add `--json` for every figure)."),
+        md(f"# {ex.subject[:1].upper()}{ex.subject[1:]}\n\n*{ex.title[:1].upper()}"
+           f"{ex.title[1:]}*, from {ex.source}.\n\n{ex.intro}\n\nThe same walkthrough "
+           f"from a shell: `autograd-xor walkthrough {ex.name}` (add `--json` for every "
+           f"figure)."),
         code(f"""
 from autograd_xor import {", ".join(draws)}
 from autograd_xor.walkthroughs import get

@@ -35,7 +35,7 @@ def test_gf_graph_as_svg_with_the_five_weights(tmp_path):
     texts = svg_texts((tmp_path / "gf.svg").read_text(encoding="utf-8"))
     for name in ("w_xg0", "w_xg1", "w_xg2", "w_gf0", "w_gf1", "e", "y_f", "y_g"):
         assert name in texts, name
-    for op in ("Σw·x+b", "tanh", "sigmoid", "**2", "/"):
+    for op in ("Σw·x+b", "tanh", "sigmoid", "**2", "a / b"):
         assert op in texts, op
     root = get("gf").graph()
     assert f"data {root.data:.4f}" in texts and "grad 1.0000" in texts

@@ -242,11 +242,13 @@ def test_explorer_repr():
 # --- the Jupyter stepper draws as the explorer does -----------------------------------------
 
 def stepper_svgs(monkeypatch, root, **options):
+    """A stepper and the list of every drawing its graph widget shows, in order."""
     from autograd_xor import jupyter
     from autograd_xor.stepping import Steps
-    shown = []
-    monkeypatch.setattr(jupyter, "display", shown.append)
-    return jupyter.Stepper(Steps(root), **options), shown
+    w = jupyter.Stepper(Steps(root), **options)
+    shown = [w.graph.value]
+    w.graph.observe(lambda change: shown.append(change["new"]), names="value")
+    return w, shown
 
 
 def shown_numbers(svg):
@@ -270,7 +272,7 @@ def test_the_stepper_shows_only_what_is_computed(monkeypatch):
     N = len(ids)
     for i in range(2 * N):
         w.show(i)
-        numbers = shown_numbers(shown[-1].data)
+        numbers = shown_numbers(shown[-1])
         for j, node_id in enumerate(ids):
             value, grad = numbers[node_id]
             assert (value != "") == (i >= N or j <= i), (i, node_id, value)
@@ -289,7 +291,7 @@ def test_the_stepper_keeps_the_current_node_in_view_and_its_zoom(monkeypatch):
     windows = []
     for i in range(len(w.steps)):
         w.show(i)
-        svg = shown[-1].data
+        svg = shown[-1]
         x0, y0, vw, vh = map(float, re.search(r'viewBox="([^"]+)"', svg).group(1).split())
         assert re.search(r'width="([^"]+)"', svg).group(1) == f"{vw * 1.25:.1f}".rstrip(
             "0").rstrip(".")
@@ -300,7 +302,7 @@ def test_the_stepper_keeps_the_current_node_in_view_and_its_zoom(monkeypatch):
         windows.append((x0, y0))
     assert len(set(windows)) < len(windows) / 2         # the window moves only when it must
     w.whole_button.value = True
-    svg = shown[-1].data
+    svg = shown[-1]
     assert re.search(r'viewBox="0 0 ', svg) and w.zoom == 1.25
 
 

@@ -113,9 +113,38 @@ def test_write_network_dot_needs_no_graphviz(result, tmp_path):
     assert text.startswith("digraph {") and text.count("tanh") == 4 and "sigmoid" in text
     w = result.model.layers[1].neurons[0].w[0].data
     assert f"{w:.4f}" in text                                 # the trained weights are drawn
-    # coloured by the sign of each weight: as many red edges as negative weights
+    # coloured by the sign of each weight: as many orange edges as negative weights
     negative = sum(p.data < 0 for p in result.model.parameters())
     assert text.count(f' color="{DECREASE}"') == negative and "sign of the weight" in text
+
+
+def test_each_target_has_its_marker_and_colour(result):
+    from matplotlib.collections import PathCollection
+    from matplotlib.colors import to_hex
+    from autograd_xor.plotting import TARGETS, training_figure
+    plane = training_figure(result).axes[1]
+    points = [c for c in plane.collections if type(c) is PathCollection]
+    assert len(points) == 4
+    for c in points:
+        (x1, x2), = c.get_offsets()
+        target = int(x1 != x2)                               # XOR
+        assert to_hex(c.get_facecolor()[0]) == TARGETS[target][1].lower()
+    assert sorted(plane.get_legend_handles_labels()[1]) == ["target 0", "target 1"]
+
+
+def test_the_notebooks_plot_what_the_command_plots():
+    """The XOR notebook shows `training_image`, the picture `train --plot` writes, so the
+    markers and colours are the same; no notebook draws points of its own."""
+    import importlib.util
+    path = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+                        "notebooks", "build_notebooks.py")
+    spec = importlib.util.spec_from_file_location("build_notebooks", path)
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    code = {name: "\n".join(c.source for c in cells if c.cell_type == "code")
+            for name, cells in script.NOTEBOOKS.items()}
+    assert "training_image(result" in code["03_xor_training.ipynb"]
+    assert not any("scatter(" in text or "plt.plot(" in text for text in code.values())
 
 
 @pytest.mark.needs_dot

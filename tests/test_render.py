@@ -365,3 +365,94 @@ def test_importing_the_package_needs_neither_graphviz_nor_ipywidgets():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True, env={**os.environ, "PYTHONPATH": ""})
     assert out.stdout.strip() == "[]"
+
+
+# --- reading the pictures: order, labels, colours ------------------------------------------
+
+def test_network_columns_keep_inputs_and_units_in_order():
+    net = MLP(2, [4, 1], activations=["tanh", "sigmoid"])
+    text = network_to_dot(net)
+    columns = re.findall(r"^  \{ rank=same (.*?)(?: \[style=invis\])? \}$", text, re.M)
+    assert columns == ["x0 -> x1 -> b0", "l0n0 -> l0n1 -> l0n2 -> l0n3 -> b1", "l1n0", "y0"]
+    # every weight label sits on its own edge, tied to it by a line
+    assert all(at.get("decorate") == "true" for _, _, at in weight_edges(text))
+
+
+@pytest.mark.needs_dot
+def test_network_drawing_puts_inputs_and_units_top_to_bottom():
+    from autograd_xor.xor import train_xor
+    net = train_xor(seed=0).model
+    svg = draw_network(net, neuron_labels=[["h1", "h2", "h3", "h4"], ["out"]]).pipe(format="svg")
+    root = ET.fromstring(svg)
+    heights = {}
+    for g in root.iter(SVG + "g"):
+        if g.get("class") == "node":
+            title = g.find(SVG + "title").text
+            ellipse = g.find(SVG + "ellipse")
+            if ellipse is not None:
+                heights[title] = float(ellipse.get("cy"))   # SVG y grows downwards
+    assert heights["x0"] < heights["x1"] < heights["b0"]
+    units = [heights[f"l0n{i}"] for i in range(4)]
+    assert units == sorted(units) and units[-1] < heights["b1"]
+
+
+def test_the_output_says_what_it_is():
+    assert dot_nodes(network_to_dot(Neuron(2)))["y0"]["label"] == "output y"
+    nodes = dot_nodes(network_to_dot(Layer(2, 2)))
+    assert nodes["y0"]["label"] == "output y1" and nodes["y1"]["label"] == "output y2"
+
+
+def test_the_sign_is_in_the_line_style_as_well_as_the_colour():
+    n = Neuron(2, weights=[-2.0, 1.0], bias=0.0)
+    edges = weight_edges(network_to_dot(n, weight_colours=True))
+    assert [at.get("style") for _, _, at in edges] == ["dashed", None, None]
+    n.w[0].grad, n.w[1].grad = -0.5, 0.25           # -grad: up, down
+    edges = weight_edges(network_to_dot(n))
+    assert [at.get("style") for _, _, at in edges[:2]] == [None, "dashed"]
+    assert [at["color"] for _, _, at in edges[:2]] == [INCREASE, DECREASE]
+
+
+def test_colours_are_safe_for_colour_blind_readers():
+    """Blue/orange, never the green/red pair, anywhere in the package, docs or notebooks."""
+    assert (INCREASE, DECREASE) == ("#0072b2", "#e66100")
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    found = []
+    for folder in ("autograd_xor", "docs", "notebooks", "benchmarks"):
+        for dirpath, _, names in os.walk(os.path.join(root, folder)):
+            for name in names:
+                if name.endswith((".py", ".md", ".ipynb", ".css", ".js", ".html", ".yml")):
+                    path = os.path.join(dirpath, name)
+                    with open(path, encoding="utf-8") as f:
+                        text = f.read().lower()
+                    found += [f"{path}: {c}" for c in ("#2e7d32", "#c62828") if c in text]
+    assert found == []
+
+
+def test_ordered_operands_are_named_on_their_edges():
+    p, q = Value(2.0, label="p"), Value(4.0, label="q")
+    r = q - p
+    r.label = "r"
+    d = r / p
+    text = to_dot(d)
+    order = topological_order(d)
+    ids = {v.label: f"n{i}" for i, v in enumerate(order)}
+    nodes = dot_nodes(text)
+    assert nodes[ids["r"] + "op"]["label"] == "a - b"
+    assert nodes[f"n{len(order) - 1}op"]["label"] == "a / b"
+    into = {(t, h): at.get("label") for t, h, at in dot_edges(text)}
+    assert into[(ids["q"], ids["r"] + "op")] == "a"           # q - p: q is a, p is b
+    assert into[(ids["p"], ids["r"] + "op")] == "b"
+    assert into[(ids["r"], f"n{len(order) - 1}op")] == "a"     # r / p
+    assert "a ×" in to_dot(d, show_local=True)
+    s = p + q
+    assert all("label" not in at for t, h, at in dot_edges(to_dot(s)) if h == "n2op")
+
+
+def test_no_minus_zero():
+    z = Value(-1e-9, label="z")
+    y = z * 1.0
+    y.backward()
+    assert "-0.0000" not in to_dot(y)
+    n = Neuron(1, weights=[-0.00001], bias=0.0)
+    n.w[0].grad = 0.00001
+    assert "-0.0000" not in network_to_dot(n)

@@ -125,7 +125,7 @@ def test_step_texts_name_nodes_and_numbers():
     assert f[1].startswith("forward 2/3: v1 = tanh(a) = tanh(0.5000) = 0.4621; "
                            "local derivatives ∂v1/∂a = 0.7864")
     b = [str(s) for s in backward_steps(y)]
-    assert b[0] == ("backward 1/3: y: ∂y/∂y = 1.0000 (the seed); "
+    assert b[0] == ("backward 1/3: y: ∂y/∂y = 1.0000 (where backward starts); "
                     "v1.grad += 0.5000 × 1.0000 = 0.5000 (now 0.5000); "
                     "a.grad += 0.4621 × 1.0000 = 0.4621 (now 0.4621)")
     assert b[1] == ("backward 2/3: v1: ∂y/∂v1 = 0.5000; "
@@ -216,31 +216,47 @@ def test_stepper_widget_moves_with_buttons_slider_and_code():
         w.show(99)
 
 
-def shown_by_stepper(monkeypatch):
-    from autograd_xor import jupyter
-    shown = []
-    monkeypatch.setattr(jupyter, "display", shown.append)
-    return jupyter.Stepper, shown
+def shown_by_stepper(w):
+    """Every drawing the stepper's graph widget shows, in order."""
+    shown = [w.graph.value]
+    w.graph.observe(lambda change: shown.append(change["new"]), names="value")
+    return shown
 
 
 @pytest.mark.needs_dot
-def test_stepper_draws_the_current_step(monkeypatch):
-    Stepper, shown = shown_by_stepper(monkeypatch)
+def test_stepper_draws_the_current_step():
+    from autograd_xor.jupyter import Stepper
     w = Stepper(Steps(graph()), draw=True)
+    shown = shown_by_stepper(w)
     w.show(-1)
-    svg = shown[-1].data                               # an IPython SVG display object
+    svg = shown[-1]                                    # the value of an HTML widget
     texts = [t.text for t in ET.fromstring(svg).iter("{http://www.w3.org/2000/svg}text")]
     assert "a" in texts and f'fill="{CURRENT}"' in svg
     assert len(shown) == 2                             # the first step, then the last
 
 
 def test_stepper_without_dot_says_so_and_keeps_going(monkeypatch, tmp_path):
+    from autograd_xor.jupyter import Stepper
     monkeypatch.setenv("PATH", str(tmp_path))
-    Stepper, shown = shown_by_stepper(monkeypatch)
     w = Stepper(Steps(graph()), draw=True)
     w.next()
-    assert "no drawing" in shown[-1].data and "apt-get install graphviz" in shown[-1].data
+    assert "no drawing" in w.graph.value and "apt-get install graphviz" in w.graph.value
     assert w.slider.value == 1 and "forward 2/" in w.text.value
+
+
+def test_stepper_draws_without_output_widgets():
+    """No display into an Output widget (see the comment in Stepper.__init__): nbclient
+    would send comm messages on the shell channel while a cell runs."""
+    import ipywidgets
+    from autograd_xor.jupyter import Stepper
+    w = Stepper(Steps(graph()), draw=False)
+    parts, seen = [w], []
+    while parts:
+        part = parts.pop()
+        seen.append(part)
+        parts += list(getattr(part, "children", ()))
+    assert not any(isinstance(p, ipywidgets.Output) for p in seen)
+    assert w.graph in seen and isinstance(w.graph, ipywidgets.HTML)
 
 
 def test_deep_graph_steps_without_recursion():

@@ -21,7 +21,8 @@ def test_the_registry_has_every_example_in_order():
     assert list(WALKTHROUGHS) == NAMES
     for name in NAMES:
         ex = get(name)
-        assert ex.name == name and ex.title and ex.seed.endswith(".txt")
+        assert ex.name == name and ex.subject and ex.title and ex.source
+        assert ex.source_file.endswith(".txt")          # the copy the numbers were checked on
 
 
 def test_get_names_the_valid_choices():
@@ -48,13 +49,15 @@ def test_gf_steps_through_the_command():
 def test_every_walkthrough_prints(name, capsys):
     assert main(["walkthrough", name]) == 0
     out = capsys.readouterr().out
-    assert out.startswith("Seed 00") and get(name).seed[:3] in out.splitlines()[0]
+    ex = get(name)
+    first, second = out.splitlines()[:2]
+    assert first.lower().startswith(ex.subject.lower()) and second == f"  from {ex.source}"
 
 
 def test_sigmoid_json_has_the_verdict(capsys):
     assert main(["walkthrough", "sigmoid", "--json", "--epochs", "2000"]) == 0
     r = json.loads(capsys.readouterr().out)
-    assert r["figures"]["seed: final W"]["rounded"] == "-24.3428836"
+    assert r["figures"]["tutorial: final W"]["rounded"] == "-24.3428836"
     assert r["verdict"].startswith("the engine's gradient is dC/dW")
 
 
@@ -67,6 +70,8 @@ def test_list_text_and_json():
     listed = json.loads(p.stdout)
     assert [e["name"] for e in listed] == NAMES
     assert listed[0]["options"] == {"steps": 1}
+    assert listed[0]["subject"] == "the five-weight G/F network"
+    assert listed[0]["source_file"] == get("gf").source_file
 
 
 @pytest.mark.parametrize("args, words", [
@@ -96,6 +101,7 @@ def test_argparse_refuses_a_bad_number():
 def test_every_walkthrough_has_json(name, capsys):
     assert main(["walkthrough", name, "--json"]) == 0
     r = json.loads(capsys.readouterr().out)
-    assert r["name"] == name and r["seed"] == get(name).seed
+    assert r["name"] == name and r["source"] == get(name).source
+    assert r["source_file"] == get(name).source_file
     for fig in r.get("figures", {}).values():           # each printed figure, three ways
-        assert set(fig) == {"value", "rounded", "book", "agrees"}
+        assert set(fig) == {"value", "rounded", "printed", "agrees"}

@@ -1,4 +1,4 @@
-"""Seed 001's gradient descent on x⁴ − 3x³ + 2: the printed minimum, to the last digit."""
+"""Gradient descent on x⁴ − 3x³ + 2 (a tutorial's): the printed minimum, to the last digit."""
 
 import pytest
 
@@ -39,17 +39,17 @@ def test_the_engine_reaches_the_seeds_printed_minimum(result):
 
 def test_the_seeds_own_derivative_reaches_it_too(result):
     assert seed_script() == SEED_PRINT
-    assert result["values"]["seed-derivative minimum"] == SEED_PRINT
+    assert result["values"]["tutorial-derivative minimum"] == SEED_PRINT
 
 
 def test_the_two_derivatives_are_the_same_math_with_different_rounding(result):
     xs = result["path"][:-1]
     for x in xs:
-        e, s = descent.engine_derivative(x), descent.seed_derivative(x)
+        e, s = descent.engine_derivative(x), descent.tutorial_derivative(x)
         assert e == pytest.approx(s, rel=1e-14, abs=1e-12)
     differ = result["values"]["steps where the derivatives differ"]
     assert differ == [k for k, x in enumerate(xs)
-                      if descent.engine_derivative(x) != descent.seed_derivative(x)]
+                      if descent.engine_derivative(x) != descent.tutorial_derivative(x)]
     assert result["values"]["largest path difference"] < 1e-15
 
 
@@ -67,7 +67,7 @@ def test_the_hand_steps(result):
 def test_render_says_how_close_and_why(result):
     text = EX.render(result)
     assert "2.2500325268933734" in text
-    assert "exactly the float the seed prints" in text
+    assert "exactly the float the tutorial prints" in text
     assert "4·x³ − 9·x²" in text and "last bit" in text
 
 

@@ -52,8 +52,8 @@ def test_forward_pass_figures(result):
     assert book_round(v["z_g"], "-0.25") == "-0.25"
     assert book_round(v["y_g"], "-0.24") == "-0.24"
     assert abs(v["y_g"] - (-0.25)) < 0.01
-    assert result["figures"]["y_g"] == {"value": v["y_g"], "rounded": "-0.24", "book": "-0.25",
-                                        "agrees": False}
+    assert result["figures"]["y_g"] == {"value": v["y_g"], "rounded": "-0.24",
+                                        "printed": "-0.25", "agrees": False}
     assert "z_g" in result["notes"]["y_g"]
 
 

@@ -44,16 +44,17 @@ def result():
 def test_the_seeds_printed_figures(result):
     v = result["values"]
     assert f"{v['cost before']:.12f}" == "0.757384221746"
-    assert f"{v['seed: final W']:.7f}" == "-24.3428836"
-    assert f"{v['seed: final cost']:.14f}" == "0.00130014553005"
-    assert [f"{h:.2f}" for h in v["seed: outputs"]] == ["0.08", "0.00", "0.00", "0.00", "0.00"]
+    assert f"{v['tutorial: final W']:.7f}" == "-24.3428836"
+    assert f"{v['tutorial: final cost']:.14f}" == "0.00130014553005"
+    assert [f"{h:.2f}" for h in v["tutorial: outputs"]] == ["0.08", "0.00", "0.00", "0.00",
+                                                            "0.00"]
     assert f"{v['h(0.1) at W = 0.3']:.2f}" == "0.51" and f"{v['h(0.25) at W = 0.3']:.2f}" == "0.52"
 
 
 def test_full_precision_against_the_seeds_loop(result):
     v = result["values"]
-    assert v["seed: final W"] == pytest.approx(seed_training(), rel=1e-13)
-    assert v["seed: final cost"] == pytest.approx(cost(seed_training()), rel=1e-10)
+    assert v["tutorial: final W"] == pytest.approx(seed_training(), rel=1e-13)
+    assert v["tutorial: final cost"] == pytest.approx(cost(seed_training()), rel=1e-10)
     assert v["cost before"] == pytest.approx(cost(5.0), rel=1e-14)
 
 
@@ -67,19 +68,19 @@ def test_the_engines_true_gradient(result):
 def test_gradcheck_says_which_gradient_is_right(result):
     for c in result["gradcheck"]:
         assert c["gradcheck engine"] is True
-        assert c["gradcheck seed formula"] is False
-        assert "numerical" in c["seed formula error"]
+        assert c["gradcheck tutorial formula"] is False
+        assert "numerical" in c["tutorial formula error"]
         assert c["engine"] == pytest.approx(c["numerical"], rel=1e-6)
-        assert c["seed formula"] != pytest.approx(c["numerical"], rel=0.5)
+        assert c["tutorial formula"] != pytest.approx(c["numerical"], rel=0.5)
     # and directly, with the public gradcheck
     assert gradcheck(ex_sigmoid.cost, [5.0])
     with pytest.raises(GradcheckError, match="analytical"):
-        gradcheck(ex_sigmoid._with_seed_slope, [5.0])
+        gradcheck(ex_sigmoid._with_tutorial_slope, [5.0])
 
 
 def test_the_books_hand_cost_uses_rounded_outputs(result):
     f = result["figures"]["C(0.3), first two examples"]
-    assert f["book"] == "0.133" and f["rounded"] == "0.132" and not f["agrees"]
+    assert f["printed"] == "0.133" and f["rounded"] == "0.132" and not f["agrees"]
     assert f"{(0.51 ** 2 + 0.52 ** 2) / 4:.3f}" == "0.133"
 
 

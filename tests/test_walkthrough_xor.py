@@ -31,7 +31,7 @@ def test_xor_sigmoid_learns_like_the_seed(sig):
 def test_xor_sigmoid_delta3_is_a3_minus_y(sig):
     d = sig["delta3 check"]
     assert d["equal"]
-    engine, seed = d["m · ∂C/∂z3 (engine)"], d["a3 − y (seed)"]
+    engine, seed = d["m · ∂C/∂z3 (engine)"], d["a3 − y (tutorial)"]
     assert engine == pytest.approx(seed, abs=1e-15)
     # at the start every output is near 0.5: delta3 ≈ ±0.5
     assert all(0.4 < abs(s) < 0.6 for s in seed)
@@ -99,7 +99,7 @@ def test_xor_relu_update_rule_agrees_with_the_engine(relu):
     moved = [r for rs in u["by example"].values() for r in rs if r["engine"] != 0.0]
     assert len(moved) >= 4                     # the check is not vacuous
     for r in moved:
-        assert r["seed"] == pytest.approx(r["engine"], rel=1e-14)
+        assert r["post"] == pytest.approx(r["engine"], rel=1e-14)
 
 
 def test_xor_relu_rule_written_out_by_hand():

@@ -1,7 +1,7 @@
 """The `autograd-xor` command (also `python -m autograd_xor`).
 
     autograd-xor train         train a classifier (XOR by default)             cli/train.py
-    autograd-xor walkthrough   print a worked example like the book's tables  cli/walkthrough.py
+    autograd-xor walkthrough   print a worked example, number by number      cli/walkthrough.py
     autograd-xor graph         draw a worked example's graph                  cli/graph.py
     autograd-xor explore       write a page that steps through a graph        cli/explore.py
     autograd-xor --version     the installed version

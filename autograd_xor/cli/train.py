@@ -131,7 +131,7 @@ class _ProgressBar:
         done = width * epoch // self.total
         _ProgressBar.drawing = self          # first: a line-buffered write shows at once
         self.stream.write(f"\r[{'#' * done}{'.' * (width - done)}] epoch {epoch}/{self.total}"
-                          f"  loss {loss:.4f}")
+                          f"  loss {loss:.6f}")    # as the final loss is printed
         if epoch == self.total:
             self.stream.write("\n")
             _ProgressBar.drawing = None

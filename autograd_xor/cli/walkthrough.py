@@ -1,5 +1,5 @@
 """`autograd-xor walkthrough NAME [--json] [--steps N] [--epochs N] [--seed N]` and
-`autograd-xor walkthrough --list`: print a worked example like the book's tables.
+`autograd-xor walkthrough --list`: print a worked example like its source's tables.
 """
 
 from ..walkthroughs import OPTIONS, WALKTHROUGHS, table
@@ -18,12 +18,12 @@ def _takers(option):
 
 def add_parser(sub):
     """Register `walkthrough` on the command's subparsers."""
-    listing = "; ".join(f"{ex.name}: {ex.title}" for ex in WALKTHROUGHS.values())
+    listing = "; ".join(f"{ex.name}: {ex.subject}" for ex in WALKTHROUGHS.values())
     p = sub.add_parser(
-        "walkthrough", help="reproduce a textbook worked example, number by number",
-        description="Reproduce a worked example from the project's source texts with the "
-                    "engine and print it like the book's tables (full precision beside the "
-                    f"book's rounding). Examples: {listing}.")
+        "walkthrough", help="reproduce a worked example of backpropagation, number by number",
+        description="Reproduce a worked example from a textbook, tutorial or article with the "
+                    "engine and print it like the source's tables (full precision beside the "
+                    f"printed rounding). Examples: {listing}.")
     p.add_argument("name", nargs="?", metavar="NAME",
                    help=f"the example: {', '.join(WALKTHROUGHS)}")
     p.add_argument("--list", action="store_true", help="list the examples and exit")
@@ -40,11 +40,12 @@ def add_parser(sub):
 def run(args):
     if args.list:
         if args.json:
-            print_json([{"name": ex.name, "title": ex.title, "seed": ex.seed,
+            print_json([{"name": ex.name, "subject": ex.subject, "title": ex.title,
+                         "source": ex.source, "source_file": ex.source_file,
                          "options": ex.options} for ex in WALKTHROUGHS.values()])
         else:
-            print(table(None, [[ex.name, ex.title] for ex in WALKTHROUGHS.values()],
-                        indent=""))
+            print(table(None, [[ex.name, f"{ex.subject}: {ex.title}"]
+                               for ex in WALKTHROUGHS.values()], indent=""))
         return 0
     if args.name is None:
         raise CLIError(f"walkthrough: name an example ({', '.join(WALKTHROUGHS)}) or use --list")

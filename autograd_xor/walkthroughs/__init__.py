@@ -1,4 +1,5 @@
-"""The walkthroughs: worked examples from the seed documents, reproduced by the engine.
+"""The walkthroughs: worked examples from textbooks, tutorials and articles on
+backpropagation, reproduced by the engine number by number.
 
 Each is one `Walkthrough` (its title, intro, figures, options and notebook cells beside the
 code that computes it), built once here and read by the CLI, the notebooks, the docs and
@@ -7,8 +8,8 @@ the tests.
     >>> from autograd_xor.walkthroughs import WALKTHROUGHS, get
     >>> list(WALKTHROUGHS)[:2]
     ['gf', 'perceptron']
-    >>> get("gf").seed
-    '004_3e1abb465e600071.txt'
+    >>> get("gf").subject
+    'the five-weight G/F network'
 
 `autograd-xor walkthrough NAME` prints `render(run())` for one of them.
 """

@@ -1,11 +1,12 @@
 """What every walkthrough shares: the `Walkthrough` record, its options and figures, and
-the book-precision tables.
+the tables that set the engine's numbers beside the printed ones.
 
-A *figure* is one number the seed prints, kept three ways: the full-precision value the
-engine computed, that value rounded to the book's printed precision, and the book's own text.
+A *figure* is one number the source text prints, kept three ways: the full-precision value
+the engine computed, that value rounded to the precision it is printed with, and the printed
+text itself.
 
     >>> figure(-0.06641, "-0.066")
-    {'value': -0.06641, 'rounded': '-0.066', 'book': '-0.066', 'agrees': True}
+    {'value': -0.06641, 'rounded': '-0.066', 'printed': '-0.066', 'agrees': True}
     >>> print(table(["name", "value"], [["y_f", "0.42"], ["e", "0.17"]]))
       name  value
       y_f   0.42
@@ -31,9 +32,10 @@ OPTIONS = {
 # The pictures of a walkthrough: the function that draws each, and what it shows.
 FIGURES = {
     "graph": ("draw_dot", "The computation graph after one backward(), labelled with the "
-                          "book's names: each node shows its value and gradient."),
+                          "source's names: each node shows its value and gradient."),
     "network": ("draw_network", "The network holding the weights, each edge coloured by the "
-                                "sign of -grad (green: a descent step raises the weight)."),
+                                "sign of -grad (blue, solid: a descent step raises the weight; "
+                                "orange, dashed: lowers it)."),
 }
 
 
@@ -54,27 +56,33 @@ class Walkthrough:
     """One worked example, reproduced by the engine: what the CLI, the notebooks, the docs
     and the tests all read.
 
-    `name` is what `autograd-xor walkthrough NAME` takes, `title` its line in `--list`,
-    `seed` the seed document it comes from and `intro` the paragraph that opens its notebook
-    and its page. `run(**options)` returns every figure as a JSON-serialisable dict (full
-    precision); `render(result)` turns it into the book-like text. `after_backward()`
-    builds the example and runs one `backward()`: it returns the network holding its weights
-    (an `autograd_xor.nn` module, or `None`) and the loss (or output) `Value`, labelled with
-    the book's names; `graph()`, `network()` and `figures()` read it. `options` names the
-    keyword arguments `run` takes (see `OPTIONS`), with their defaults; `cells` are the
-    notebook's own cells after the common ones, `("markdown" or "code", source)` pairs, with
-    the walkthrough as `ex` and `ex.run()` as `result`.
+    `name` is what `autograd-xor walkthrough NAME` takes; `subject` names the example by
+    what it is ("the five-weight G/F network"), as pages and menus call it; `title` says
+    what it shows, its line in `--list`. `source` is the text it comes from, as a reader
+    would cite it, and `source_file` the copy of that text the numbers were checked
+    against. `intro` is the paragraph that opens its notebook and its page.
+    `run(**options)` returns every figure as a JSON-serialisable dict (full precision);
+    `render(result)` turns it into text laid out like the source's tables.
+    `after_backward()` builds the example and runs one `backward()`: it returns the
+    network holding its weights (an `autograd_xor.nn` module, or `None`) and the loss (or
+    output) `Value`, labelled with the source's names; `graph()`, `network()` and
+    `figures()` read it. `options` names the keyword arguments `run` takes (see
+    `OPTIONS`), with their defaults; `cells` are the notebook's own cells after the common
+    ones, `("markdown" or "code", source)` pairs, with the walkthrough as `ex` and
+    `ex.run()` as `result`.
 
         >>> from autograd_xor.walkthroughs import get
         >>> ex = get("perceptron")
-        >>> ex.options, ex.run()["figures"]["w1"]["book"]
-        ({'steps': 20}, '0.59')
+        >>> ex.subject, ex.options, ex.run()["figures"]["w1"]["printed"]
+        ('the one-weight perceptron', {'steps': 20}, '0.59')
         >>> ex.graph().label, list(ex.figures())
         ('C', ['graph', 'network'])
     """
     name: str
+    subject: str
     title: str
-    seed: str
+    source: str
+    source_file: str
     intro: str
     run: Callable[..., dict]
     render: Callable[[dict], str]
@@ -97,8 +105,19 @@ class Walkthrough:
         network, root = self.after_backward()
         return {"graph": root} if network is None else {"graph": root, "network": network}
 
+    def heading(self):
+        """The first lines of the printed walkthrough: its subject and title, and where it
+        comes from.
+
+            >>> from autograd_xor.walkthroughs import get
+            >>> print(get("perceptron").heading())
+            The one-weight perceptron: a = i·w, C = (a − y)²: w goes 0.8, 0.59, …, 0.3333
+              from the article “Understanding Neural Network Backpropagation Learning Algorithm”
+        """
+        return f"{self.subject[:1].upper()}{self.subject[1:]}: {self.title}\n  from {self.source}"
+
     def __repr__(self):
-        return f"<Walkthrough {self.name!r}: {self.title} (seed {self.seed})>"
+        return f"<Walkthrough {self.name!r}: {self.subject}, from {self.source}>"
 
 
 def _decimals(text):
@@ -106,24 +125,25 @@ def _decimals(text):
     return len(text.split(".", 1)[1]) if "." in text else 0
 
 
-def rounded_like(value, book):
-    """`value` written with as many decimals as the book's text `book` (and its '+' sign).
+def rounded_like(value, printed):
+    """`value` written with as many decimals as the printed text (and its '+' sign).
 
         >>> rounded_like(0.006641, "+0.0066"), rounded_like(-0.0059769, "-0.0060")
         ('+0.0066', '-0.0060')
     """
-    d = _decimals(book)
-    text = f"{value:+.{d}f}" if book.strip().startswith("+") else f"{value:.{d}f}"
+    d = _decimals(printed)
+    text = f"{value:+.{d}f}" if printed.strip().startswith("+") else f"{value:.{d}f}"
     if text in ("-0", "-0." + "0" * d):          # no "-0.00" for a value that rounds to zero
         text = text[1:]
     return text
 
 
-def figure(value, book):
-    """A printed figure: the full value, it rounded as the book rounds, and the book's text."""
+def figure(value, printed):
+    """A printed figure: the full value, it rounded as the source rounds, and the printed
+    text."""
     value = float(value)
-    r = rounded_like(value, book)
-    return {"value": value, "rounded": r, "book": book, "agrees": r == book.strip()}
+    r = rounded_like(value, printed)
+    return {"value": value, "rounded": r, "printed": printed, "agrees": r == printed.strip()}
 
 
 def fmt(x):
@@ -151,15 +171,16 @@ def table(headers, rows, indent="  "):
 
 
 def figure_rows(figures, names, notes=None):
-    """Rows `name | full precision | rounded | book` for a `table`, with an optional note."""
+    """Rows `name | full precision | rounded | printed` for a `table`, with an optional
+    note."""
     notes = notes or {}
     rows = []
     for name in names:
         f = figures[name]
         mark = "" if f["agrees"] else "  (*)"
-        rows.append([name, fmt(f["value"]), f["rounded"], f["book"] + mark,
+        rows.append([name, fmt(f["value"]), f["rounded"], f["printed"] + mark,
                      notes.get(name, "")])
     return rows
 
 
-FIGURE_HEADERS = ["name", "full precision", "rounded", "book", ""]
+FIGURE_HEADERS = ["name", "full precision", "rounded", "printed", ""]

@@ -1,15 +1,16 @@
-"""Seed 003: one output-layer step of the 'AND' network, in the book's words.
+"""The AND layer: one output-layer step of the 'AND' network of a course's notes, in their
+words.
 
-The book's outputs are [0.56, 0.61] for the expected [1, 0]; its Cost = Expected − Actual is
+The notes' outputs are [0.56, 0.61] for the expected [1, 0]; its Cost = Expected − Actual is
 [0.44, −0.61], f′ = f(1 − f) is [0.25, 0.24], Gradient = Cost · f′ is [0.11, −0.15], and
 ΔW₀₀ = 0.64 · 0.11 ≈ 0.07 takes W₀₀ from −0.08 to −0.01. Here every one of those is read
 off the engine after `E.backward()` for E = ½ Σ (expected − actual)²:
 
     Cost = −∂E/∂actual,   f′ = the sigmoid's local derivative,   Gradient = −∂E/∂z,
-    ΔW = −∂E/∂W  (a learning rate of 1: the book adds the whole change).
+    ΔW = −∂E/∂W  (a learning rate of 1: the notes add the whole change).
 
-The book's figure of the network is missing, so its inputs and weights are assumed (see
-`ASSUMED`): chosen with two decimals, like the book's −0.08, so the printed values come out.
+The notes' figure of the network is missing, so its inputs and weights are assumed (see
+`ASSUMED`): chosen with two decimals, like the printed −0.08, so the printed values come out.
 
     >>> r = run()
     >>> [r["figures"][k]["rounded"] for k in ("gradient[0]", "gradient[1]", "ΔW₀₀", "new W₀₀")]
@@ -32,15 +33,15 @@ ASSUMED = {
     "output weights": [[-0.08, 0.31], [0.44, 0.23]], "output biases": [0.13, 0.05],
 }
 ASSUMPTIONS = (
-    "The seed's figure of the network is missing; assumed: inputs [1, 0], a 2-2-2 network of "
+    "The notes' figure of the network is missing; assumed: inputs [1, 0], a 2-2-2 network of "
     "sigmoid neurons with biases, hidden weights {hw} and biases {hb}, output weights {ow} "
     "(W₀₀ = −0.08 as printed) and biases {ob}. They are chosen so that hidden output 0 is "
-    "0.64 and the outputs are [0.56, 0.61] at the book's precision; the book's other numbers "
+    "0.64 and the outputs are [0.56, 0.61] at the printed precision; the other printed numbers "
     "then follow from the engine.").format(
         hw=ASSUMED["hidden weights"], hb=ASSUMED["hidden biases"],
         ow=ASSUMED["output weights"], ob=ASSUMED["output biases"])
 
-BOOK = {
+PRINTED = {
     "output[0]": "0.56", "output[1]": "0.61",
     "cost[0]": "0.44", "cost[1]": "-0.61",
     "1 − output[0]": "0.44", "1 − output[1]": "0.39",
@@ -53,9 +54,9 @@ BOOK = {
 def build():
     """The assumed network after one forward pass on [1, 0] and `E.backward()`.
 
-    Returns `(model, nodes)` with the book's names: inputs x0, x1; hidden outputs f(x)₀,
+    Returns `(model, nodes)` with the notes' names: inputs x0, x1; hidden outputs f(x)₀,
     f(x)₁; the output layer's weighted sums z0, z1, outputs output0, output1; the output
-    weights W₀₀ W₀₁ W₁₀ W₁₁ (Wⱼₖ from hidden k to output j, as the book's [0, 0] 'between
+    weights W₀₀ W₀₁ W₁₀ W₁₁ (Wⱼₖ from hidden k to output j, as the notes' [0, 0] 'between
     the top two neurons') and E.
     """
     a = ASSUMED
@@ -106,11 +107,11 @@ def run():
     values["ΔW₀₀"] = deltas["W₀₀"]["ΔW"]
     values["new W₀₀"] = deltas["W₀₀"]["new"]
     return {
-        "name": "and", "seed": WALKTHROUGH.seed,
+        "name": "and", "source": WALKTHROUGH.source, "source_file": WALKTHROUGH.source_file,
         "assumed": dict(ASSUMED, inputs=INPUTS, expected=EXPECTED, learning_rate=1.0),
         "assumptions": ASSUMPTIONS,
         "values": values,
-        "figures": {k: figure(values[k], text) for k, text in BOOK.items()},
+        "figures": {k: figure(values[k], text) for k, text in PRINTED.items()},
         "weights": deltas,
         "E": n["E"].data,
     }
@@ -119,12 +120,12 @@ def run():
 def render(result):
     f = result["figures"]
     out = [
-        "Seed 003: the AND network, one step on the output layer",
+        WALKTHROUGH.heading(),
         "",
         "ASSUMED",
         "  " + result["assumptions"],
         "",
-        "E = ½ Σ (expected − actual)²; the book's words in engine terms:",
+        "E = ½ Σ (expected − actual)²; the notes' words in engine terms:",
         "  Cost = expected − actual = −∂E/∂actual;  f′ = actual·(1 − actual), the sigmoid's "
         "local derivative;",
         "  Gradient = Cost · f′ = −∂E/∂z;  ΔW = f(x)_previous · Gradient = −∂E/∂W (learning "
@@ -139,8 +140,8 @@ def render(result):
         "",
         "STRENGTHENING AND WEAKENING: ΔW₀₀ = f(x)₀ · gradient[0]",
         table(FIGURE_HEADERS, figure_rows(f, ["f(x)₀", "ΔW₀₀", "new W₀₀"], {
-            "ΔW₀₀": "−W₀₀.grad (the book: 0.64 · 0.11 = 0.07)",
-            "new W₀₀": "W₀₀ + ΔW₀₀ (the book: −0.08 + 0.07)"})),
+            "ΔW₀₀": "−W₀₀.grad (the notes: 0.64 · 0.11 = 0.07)",
+            "new W₀₀": "W₀₀ + ΔW₀₀ (the notes: −0.08 + 0.07)"})),
         "",
         "EVERY OUTPUT WEIGHT (Wⱼₖ: hidden k -> output j)",
         table(["weight", "old", "∂E/∂W", "ΔW = −∂E/∂W", "new"],
@@ -151,19 +152,22 @@ def render(result):
 
 
 def after_backward():
-    """The assumed 2-2-2 AND network and E, after one backward(), labelled with the book's
+    """The assumed 2-2-2 AND network and E, after one backward(), labelled with the notes'
     names."""
     model, nodes = build()
     return model, nodes["E"]
 
 
 INTRO = """One output-layer step of the AND network: Cost = Expected − Actual, f′,
-Gradient = Cost·f′ and ΔW₀₀. The seed's figure of the network is missing, so the walkthrough
+Gradient = Cost·f′ and ΔW₀₀. The notes' figure of the network is missing, so the walkthrough
 states the inputs and weights it assumed."""
 
 WALKTHROUGH = Walkthrough(
-    name="and", title="the AND network's output layer: cost, f′, gradient, ΔW₀₀",
-    seed="003_7c76ce68904d730c.txt", intro=INTRO, run=run, render=render,
+    name="and", subject="the AND layer",
+    title="its output layer's cost, f′, gradient and ΔW₀₀",
+    source="QMIND Educate's “Neural Network Package, Module 3: Back Propagation and Gradient "
+           "Descent”, by Andrew Farley",
+    source_file="003_7c76ce68904d730c.txt", intro=INTRO, run=run, render=render,
     after_backward=after_backward,
     cells=(("markdown", "The assumed weights, as the walkthrough states them:"),
            ("code", 'print(result["assumptions"])')))

@@ -1,9 +1,9 @@
-"""Seed 004: the five-weight network G -> F, one training step worked by hand in the book.
+"""The five-weight G/F network: one training step of a textbook, worked by hand.
 
     G = tanh(w_xg0 + w_xg1·x1 + w_xg2·x2),  F = S(w_gf0 + w_gf1·G),  e = (y − f)²/2
 
 with w = (0.3, 0.6, −0.1, −0.2, 0.5), x = (−0.9, 0.1), y = 1.0 and lr = 0.1. Every number
-comes from the engine's forward pass and one `backward()`: the book's "error term" of a
+comes from the engine's forward pass and one `backward()`: the textbook's "error term" of a
 neuron is the gradient of e at that neuron's weighted sum (z_f, z_g), and each weight's
 delta is −lr times its gradient.
 
@@ -26,8 +26,8 @@ NAMES = ("w_xg0", "w_xg1", "w_xg2", "w_gf0", "w_gf1")
 WEIGHTS = {"w_xg0": 0.3, "w_xg1": 0.6, "w_xg2": -0.1, "w_gf0": -0.2, "w_gf1": 0.5}
 X1, X2, Y, LR = -0.9, 0.1, 1.0, 0.1
 
-# The book's printed figures for the first step, as printed.
-BOOK = {
+# The textbook's figures for the first step, as printed.
+PRINTED = {
     "y_g": "-0.25", "y_f": "0.42", "e": "0.17",
     "MSE'": "-0.58", "error term f": "-0.14", "error term g": "-0.066",
     "Δw_xg0": "0.0066", "Δw_xg1": "-0.0060", "Δw_xg2": "0.00066",
@@ -36,15 +36,16 @@ BOOK = {
     "new w_gf0": "-0.1859", "new w_gf1": "0.4965",
 }
 
-Y_G_NOTE = ("the book prints y_g ≈ −0.25, the value of z_g; tanh(−0.25) rounds to −0.24, "
+Y_G_NOTE = ("the textbook prints y_g ≈ −0.25, the value of z_g; tanh(−0.25) rounds to −0.24, "
             "the value its own tanh′ line (1 − (−0.24)²) uses")
 
 
 def build(weights=None):
-    """The network at `weights` (default: the book's) after one forward and backward pass.
+    """The network at `weights` (default: the textbook's) after one forward and backward
+    pass.
 
     Returns `(model, nodes)`: `model` is `MLP(2, [1, 1], activations=["tanh", "sigmoid"])`
-    with its parameters labelled by the book's names, and `nodes` maps the book's names
+    with its parameters labelled by the textbook's names, and `nodes` maps those names
     (x1, x2, y, z_g, y_g, z_f, y_f, e and the five weights) to the graph's `Value`s.
     """
     w = dict(WEIGHTS if weights is None else weights)
@@ -68,7 +69,8 @@ def build(weights=None):
 
 
 def _step(weights):
-    """One iteration of the book's algorithm at `weights`: every figure, and the new weights."""
+    """One iteration of the textbook's algorithm at `weights`: every figure, and the new
+    weights."""
     model, n = build(weights)
     grads = {k: n[k].grad for k in NAMES}
     deltas = {k: -LR * grads[k] for k in NAMES}
@@ -82,20 +84,20 @@ def _step(weights):
     }
     values.update({f"Δ{k}": deltas[k] for k in NAMES})
     values.update({f"new {k}": new[k] for k in NAMES})
-    # The book's own formulas, evaluated on the forward values, to set beside the engine's.
-    book_f = -(Y - yf) * yf * (1 - yf)
-    book_g = values["error term f"] * weights["w_gf1"] * (1 - ygv * ygv)
+    # The textbook's own formulas, evaluated on the forward values, beside the engine's.
+    printed_f = -(Y - yf) * yf * (1 - yf)
+    printed_g = values["error term f"] * weights["w_gf1"] * (1 - ygv * ygv)
     checks = {
         "error term f": {"engine (∂e/∂z_f)": n["z_f"].grad,
-                         "book: −(y − y_f)·y_f·(1 − y_f)": book_f},
+                         "textbook: −(y − y_f)·y_f·(1 − y_f)": printed_f},
         "error term g": {"engine (∂e/∂z_g)": n["z_g"].grad,
-                         "book: error_f·w_gf1·(1 − y_g²)": book_g},
+                         "textbook: error_f·w_gf1·(1 − y_g²)": printed_g},
     }
     return values, grads, new, checks
 
 
 def run(steps=1):
-    """The book's walkthrough: the first step's figures and `steps` iterations in all."""
+    """The textbook's walkthrough: the first step's figures and `steps` iterations in all."""
     check_option("gf", "steps", steps)
     weights = dict(WEIGHTS)
     iterations = []
@@ -109,11 +111,11 @@ def run(steps=1):
         weights = new
     values, grads, checks = first
     return {
-        "name": "gf", "seed": WALKTHROUGH.seed,
+        "name": "gf", "source": WALKTHROUGH.source, "source_file": WALKTHROUGH.source_file,
         "inputs": {"x1": X1, "x2": X2, "y": Y, "lr": LR, "weights": dict(WEIGHTS)},
         "values": values,
         "gradients": grads,
-        "figures": {k: figure(values[k], text) for k, text in BOOK.items()},
+        "figures": {k: figure(values[k], text) for k, text in PRINTED.items()},
         "notes": {"y_g": Y_G_NOTE},
         "checks": checks,
         "iterations": iterations,
@@ -123,12 +125,12 @@ def run(steps=1):
 def render(result):
     v, f = result["values"], result["figures"]
     out = [
-        "Seed 004: the five-weight network G -> F, one step of backpropagation",
+        WALKTHROUGH.heading(),
         "  G = tanh(w_xg0 + w_xg1·x1 + w_xg2·x2)   F = S(w_gf0 + w_gf1·G)   e = (y − f)²/2",
         "  initial weights: " + ", ".join(f"{k} = {WEIGHTS[k]}" for k in NAMES),
         f"  training example: x1 = {X1}, x2 = {X2}, y = {Y};  learning rate lr = {LR}",
-        "  (full precision from the engine; 'rounded' is that value at the book's precision;"
-        " (*) marks a book figure that differs, see the note)",
+        "  (full precision from the engine; 'rounded' is that value at the printed precision;"
+        " (*) marks a printed figure that differs, see the note)",
         "",
         "FORWARD PASS",
         table(FIGURE_HEADERS, [["z_g", fmt(v["z_g"]), "", "", "w_xg0 + w_xg1·x1 + w_xg2·x2"]]
@@ -142,7 +144,8 @@ def render(result):
             "MSE'": "∂e/∂y_f = −(y − y_f)",
             "error term f": "∂e/∂z_f = MSE′ · y_f(1 − y_f)",
             "error term g": "∂e/∂z_g = error_f · w_gf1 · (1 − y_g²)"})),
-        "  the error terms are the engine's gradients at z_f and z_g; the book's formulas agree:",
+        "  the error terms are the engine's gradients at z_f and z_g; the textbook's formulas "
+        "agree:",
     ]
     for name, pair in result["checks"].items():
         (ka, a), (kb, b) = pair.items()
@@ -157,7 +160,7 @@ def render(result):
             table(FIGURE_HEADERS, figure_rows(f, [f"new {k}" for k in NAMES]))]
     its = result["iterations"]
     if len(its) > 1:
-        out += ["", f"ITERATIONS (the book's spreadsheet: e and y_f before each update, "
+        out += ["", f"ITERATIONS (the textbook's spreadsheet: e and y_f before each update, "
                     f"weights after it)",
                 table(["step", "e", "y_f"] + list(NAMES),
                       [[it["step"], f"{it['e']:.6f}", f"{it['y_f']:.6f}"]
@@ -166,21 +169,24 @@ def render(result):
 
 
 def after_backward():
-    """The G -> F network at the book's weights and its loss e, after one backward()."""
+    """The G -> F network at the textbook's weights and its loss e, after one backward()."""
     model, nodes = build()
     return model, nodes["e"]
 
 
-INTRO = """The book's five-weight network: G = tanh(w_xg0 + w_xg1·x1 + w_xg2·x2),
-F = S(w_gf0 + w_gf1·G) and e = (y − f)²/2, one training step worked by hand. The book's
+INTRO = """A textbook's five-weight network: G = tanh(w_xg0 + w_xg1·x1 + w_xg2·x2),
+F = S(w_gf0 + w_gf1·G) and e = (y − f)²/2, one training step worked by hand. The textbook's
 "error term" of a neuron is the engine's gradient at that neuron's weighted sum (z_f, z_g),
 and each weight's delta is −lr times its gradient."""
 
 WALKTHROUGH = Walkthrough(
-    name="gf", title="the five-weight network G -> F: one backpropagation step",
-    seed="004_3e1abb465e600071.txt", intro=INTRO, run=run, render=render,
+    name="gf", subject="the five-weight G/F network",
+    title="one step of backpropagation, worked by hand",
+    source="the textbook section “Using Backpropagation to Compute the Gradient” (chapter 3, "
+           "figure 3-5)",
+    source_file="004_3e1abb465e600071.txt", intro=INTRO, run=run, render=render,
     after_backward=after_backward, options={"steps": 1},
-    cells=(("markdown", "The book's spreadsheet continues the iterations: the error falls step "
-                        "by step."),
+    cells=(("markdown", "The textbook's spreadsheet continues the iterations: the error falls "
+                        "step by step."),
            ("code", 'more = ex.run(steps=10)\n'
                     '[(it["step"], round(it["e"], 6)) for it in more["iterations"]]')))

@@ -1,4 +1,5 @@
-"""Seed 002: one weight, no bias, a = i·w and C = (a − y)², trained by gradient descent.
+"""The one-weight perceptron of an article: no bias, a = i·w and C = (a − y)², trained by
+gradient descent.
 
 With i = 1.5, y = 0.5, w = 0.8 and r = 0.1 the output is a = 1.2, the first update takes
 w to 0.59, and the updates w ← w − r·dC/dw converge to 1/3 (where a = y).
@@ -16,14 +17,14 @@ from ._base import (FIGURE_HEADERS, Walkthrough, check_option, figure, figure_ro
 __all__ = ["I", "Y", "W0", "R", "build", "run", "render", "after_backward", "WALKTHROUGH"]
 
 I, Y, W0, R = 1.5, 0.5, 0.8, 0.1
-STEPS = 20      # enough for w to round to the book's 0.3333
+STEPS = 20      # enough for w to round to the article's 0.3333
 
 
 def build(w=W0):
     """The one-weight network at weight `w` after one forward and backward pass.
 
-    Returns `(neuron, nodes)`: a linear `Neuron(1)` whose bias is fixed at 0 (the seed's
-    network has no bias; it is never updated), and the book's names i, w, y, a, C.
+    Returns `(neuron, nodes)`: a linear `Neuron(1)` whose bias is fixed at 0 (the article's
+    network has no bias; it is never updated), and the article's names i, w, y, a, C.
     """
     neuron = Neuron(1, activation="linear", weights=[w], bias=0.0)
     neuron.w[0].label, neuron.b.label = "w", "b (fixed at 0)"
@@ -49,7 +50,8 @@ def run(steps=STEPS):
         w = new
     first = sequence[0]
     return {
-        "name": "perceptron", "seed": WALKTHROUGH.seed,
+        "name": "perceptron", "source": WALKTHROUGH.source,
+        "source_file": WALKTHROUGH.source_file,
         "inputs": {"i": I, "y": Y, "w": W0, "r": R, "steps": steps},
         "values": {"a": first["a"], "C": first["C"], "dC/dw": first["dC/dw"],
                    "w1": first["new w"], "final w": w, "limit": Y / I},
@@ -63,7 +65,7 @@ def render(result):
     v, f = result["values"], result["figures"]
     n = result["inputs"]["steps"]
     out = [
-        "Seed 002: one weight, no bias: a = i·w, C = (a − y)²",
+        WALKTHROUGH.heading(),
         f"  i = {I}, y = {Y}, w = {W0}, learning rate r = {R}",
         "",
         "FORWARD AND BACKWARD PASS at w = 0.8",
@@ -75,12 +77,12 @@ def render(result):
         "FIRST UPDATE  w1 = w0 − r · dC/dw",
         table(FIGURE_HEADERS, figure_rows(f, ["w1"])),
         "",
-        f"THE SEQUENCE ({n} updates; the book's table of them is an image we do not have)",
+        f"THE SEQUENCE ({n} updates; the article's table of them is an image we do not have)",
         table(["step", "w", "a", "C", "dC/dw", "new w"],
               [[s["step"], fmt(s["w"]), f"{s['a']:.6f}", f"{s['C']:.3e}",
                 f"{s['dC/dw']:.6f}", fmt(s["new w"])] for s in result["sequence"]]),
         "",
-        f"after {n} updates (the book: 'particularly to 0.3333…'):",
+        f"after {n} updates (the article: 'particularly to 0.3333…'):",
         table(FIGURE_HEADERS, figure_rows(f, ["limit"], {"limit": f"y / i = {fmt(v['limit'])}"
                                                          " is where a = y"})),
         "  each update multiplies w − 1/3 by 1 − 2·r·i² = 0.55, so w approaches 1/3 "
@@ -100,8 +102,10 @@ r = 0.1. The output is 1.2, the first update takes w to 0.59, and the updates co
 1/3."""
 
 WALKTHROUGH = Walkthrough(
-    name="perceptron", title="one weight, C = (a − y)²: 0.8 -> 0.59 -> ... -> 0.3333",
-    seed="002_37752c1349826d31.txt", intro=INTRO, run=run, render=render,
+    name="perceptron", subject="the one-weight perceptron",
+    title="a = i·w, C = (a − y)²: w goes 0.8, 0.59, …, 0.3333",
+    source="the article “Understanding Neural Network Backpropagation Learning Algorithm”",
+    source_file="002_37752c1349826d31.txt", intro=INTRO, run=run, render=render,
     after_backward=after_backward, options={"steps": STEPS},
     cells=(("markdown", "Each update multiplies the distance to 1/3 by 1 − 2·r·i² = 0.55:"),
            ("code", 'seq = [s["w"] for s in result["sequence"]]\n'

@@ -1,14 +1,14 @@
-"""Seed 001, part 2: the one-weight sigmoid network h(x) = S(W·x), trained to output 0.
+"""The one-weight sigmoid network h(x) = S(W·x) of a tutorial, trained to output 0.
 
-The seed trains W from 5 with alpha = 0.5 for 2000 epochs on X = 0.1, 0.25, 0.5, 0.75, 1.0
+The tutorial trains W from 5 with alpha = 0.5 for 2000 epochs on X = 0.1, 0.25, 0.5, 0.75, 1.0
 (every y = 0) and prints a final weight of −24.3428836 and a cost of 0.00130014553005. Its
 cost is C = (1/m) Σ (h − y)², but its update uses Σ (h − y)·h·(1 − h): that drops the factor
 x (from dh/dW = h(1 − h)·x) and the 2/m of its own cost. This module reproduces the printed
-figures with the seed's formula on purpose, then trains with the engine's true gradient and
+figures with the tutorial's formula on purpose, then trains with the engine's true gradient and
 lets `gradcheck` say which of the two is the derivative of C.
 
     >>> r = run()
-    >>> r["figures"]["seed: final W"]["rounded"], round(r["values"]["engine: final W"], 4)
+    >>> r["figures"]["tutorial: final W"]["rounded"], round(r["values"]["engine: final W"], 4)
     ('-24.3428836', -8.6432)
 """
 
@@ -20,7 +20,7 @@ from ..nn import Neuron
 from ._base import (FIGURE_HEADERS, Walkthrough, check_option, figure, figure_rows, fmt,
                     table)
 
-__all__ = ["X", "Y", "W0", "ALPHA", "EPOCHS", "cost", "seed_gradient", "train_seed",
+__all__ = ["X", "Y", "W0", "ALPHA", "EPOCHS", "cost", "tutorial_gradient", "train_tutorial",
            "train_engine", "run", "render", "after_backward", "WALKTHROUGH"]
 
 X = [0.1, 0.25, 0.5, 0.75, 1.0]
@@ -33,24 +33,24 @@ def _s(z):
 
 
 def cost(w):
-    """The seed's cost, C(W) = (1/m) Σ (S(W·x) − y)², on a `Value` W (a graph) or a float."""
+    """The tutorial's cost, C(W) = (1/m) Σ (S(W·x) − y)², on a `Value` W (a graph) or a float."""
     if isinstance(w, Value):
         return sum(((w * x).sigmoid() - y) ** 2 for x, y in zip(X, Y)) / len(X)
     return sum((_s(x * w) - y) ** 2 for x, y in zip(X, Y)) / len(X)
 
 
-def seed_gradient(w):
-    """The seed's hand formula, `np.sum((h - y) * h * (1 - h))`: reproduced on purpose; it is
+def tutorial_gradient(w):
+    """The tutorial's hand formula, `np.sum((h - y) * h * (1 - h))`: reproduced on purpose; it is
     not dC/dW (no x, no 2/m)."""
     hs = [_s(x * w) for x in X]
     return sum((h - y) * (h * (1 - h)) for h, y in zip(hs, Y))
 
 
-def train_seed(epochs=EPOCHS):
-    """The seed's loop with its own formula: W ← W − alpha·seed_gradient(W)."""
+def train_tutorial(epochs=EPOCHS):
+    """The tutorial's loop with its own formula: W ← W − alpha·tutorial_gradient(W)."""
     w = W0
     for _ in range(epochs):
-        w = w - ALPHA * seed_gradient(w)
+        w = w - ALPHA * tutorial_gradient(w)
     return w
 
 
@@ -70,10 +70,11 @@ def _engine_grad(w):
     return v.grad
 
 
-def _with_seed_slope(w):
-    """C(W) whose backward() gives the seed's formula as dC/dW (its value is the true C):
-    what the seed's code would be if it were an autodiff op. gradcheck must reject it."""
-    c0, g = cost(w.data), seed_gradient(w.data)
+def _with_tutorial_slope(w):
+    """C(W) whose backward() gives the tutorial's formula as dC/dW (its value is the true
+    C): what the tutorial's code would be if it were an autodiff op. gradcheck must reject
+    it."""
+    c0, g = cost(w.data), tutorial_gradient(w.data)
     return (w - w.data) * g + c0
 
 
@@ -81,25 +82,25 @@ def _check(w):
     num = numerical_grad(cost, [w])[0]
     engine_ok = gradcheck(cost, [w])            # raises GradcheckError if the engine is wrong
     try:
-        gradcheck(_with_seed_slope, [w])
-        seed_ok, message = True, ""
+        gradcheck(_with_tutorial_slope, [w])
+        tutorial_ok, message = True, ""
     except GradcheckError as e:
-        seed_ok, message = False, str(e)
-    return {"W": w, "numerical": num, "engine": _engine_grad(w), "seed formula": seed_gradient(w),
-            "gradcheck engine": engine_ok, "gradcheck seed formula": seed_ok,
-            "seed formula error": message}
+        tutorial_ok, message = False, str(e)
+    return {"W": w, "numerical": num, "engine": _engine_grad(w),
+            "tutorial formula": tutorial_gradient(w), "gradcheck engine": engine_ok,
+            "gradcheck tutorial formula": tutorial_ok, "tutorial formula error": message}
 
 
 def run(epochs=EPOCHS):
     check_option("sigmoid", "epochs", epochs)
-    w_seed, w_engine = train_seed(epochs), train_engine(epochs)
+    w_tutorial, w_engine = train_tutorial(epochs), train_engine(epochs)
     h03 = [_s(0.3 * x) for x in X[:2]]
     values = {
         "h(0.1) at W = 0.3": h03[0], "h(0.25) at W = 0.3": h03[1],
         "C(0.3), first two examples": (h03[0] ** 2 + h03[1] ** 2) / 4,
         "cost before": cost(W0),
-        "seed: final W": w_seed, "seed: final cost": cost(w_seed),
-        "seed: outputs": [_s(x * w_seed) for x in X],
+        "tutorial: final W": w_tutorial, "tutorial: final cost": cost(w_tutorial),
+        "tutorial: outputs": [_s(x * w_tutorial) for x in X],
         "engine: final W": w_engine, "engine: final cost": cost(w_engine),
         "engine: outputs": [_s(x * w_engine) for x in X],
     }
@@ -108,69 +109,79 @@ def run(epochs=EPOCHS):
         "h(0.25) at W = 0.3": figure(h03[1], "0.52"),
         "C(0.3), first two examples": figure(values["C(0.3), first two examples"], "0.133"),
         "cost before": figure(values["cost before"], "0.757384221746"),
-        "seed: final W": figure(w_seed, "-24.3428836"),
-        "seed: final cost": figure(values["seed: final cost"], "0.00130014553005"),
+        "tutorial: final W": figure(w_tutorial, "-24.3428836"),
+        "tutorial: final cost": figure(values["tutorial: final cost"], "0.00130014553005"),
     }
-    for i, (h, book) in enumerate(zip(values["seed: outputs"], ["0.08", "0.00", "0.00", "0.00",
-                                                               "0.00"])):
-        figures[f"seed: h({X[i]})"] = figure(h, book)
-    figures["engine: final W"] = figure(w_engine, "-8.6432")     # the issue's figure, not the seed's
+    printed = ["0.08", "0.00", "0.00", "0.00", "0.00"]
+    for i, (h, text) in enumerate(zip(values["tutorial: outputs"], printed)):
+        figures[f"tutorial: h({X[i]})"] = figure(h, text)
+    # Not a figure of the tutorial's, which never trains with the true gradient: the value
+    # this project expects, printed to 4 decimals.
+    figures["engine: final W"] = figure(w_engine, "-8.6432")
     return {
-        "name": "sigmoid", "seed": WALKTHROUGH.seed,
+        "name": "sigmoid", "source": WALKTHROUGH.source,
+        "source_file": WALKTHROUGH.source_file,
         "inputs": {"X": X, "y": Y, "W": W0, "alpha": ALPHA, "epochs": epochs},
         "values": values, "figures": figures,
-        "gradcheck": [_check(W0), _check(w_engine), _check(w_seed)],
-        "verdict": "the engine's gradient is dC/dW; the seed's formula is not",
+        "gradcheck": [_check(W0), _check(w_engine), _check(w_tutorial)],
+        "verdict": "the engine's gradient is dC/dW; the tutorial's formula is not",
     }
 
 
 def render(result):
     v, f = result["values"], result["figures"]
     n = result["inputs"]["epochs"]
-    seed_rows = ["cost before", "seed: final W", "seed: final cost"]
-    seed_rows += [k for k in f if k.startswith("seed: h(")]
+    tutorial_rows = ["cost before", "tutorial: final W", "tutorial: final cost"]
+    tutorial_rows += [k for k in f if k.startswith("tutorial: h(")]
     out = [
-        "Seed 001: the one-weight network h(x) = S(W·x), every target 0",
+        WALKTHROUGH.heading(),
+        "  h(x) = S(W·x), every target 0",
         f"  X = {X}, W = {W0}, alpha = {ALPHA}, {n} epochs; cost C(W) = (1/m) Σ (h(x) − y)²",
         "",
         "THE HAND EXAMPLE (W = 0.3, first two examples, C = 1/(2m) Σ (h − y)² with m = 2)",
         table(FIGURE_HEADERS, figure_rows(f, ["h(0.1) at W = 0.3", "h(0.25) at W = 0.3",
                                               "C(0.3), first two examples"],
                                           {"C(0.3), first two examples":
-                                           "the seed squares the rounded 0.51 and 0.52: "
+                                           "the tutorial squares the rounded 0.51 and "
+                                           "0.52: "
                                            "(0.51² + 0.52²)/4 = 0.1326"})),
         "",
-        "THE SEED'S TRAINING, reproduced with its own formula W ← W − alpha·Σ (h − y)·h·(1 − h)",
-        table(FIGURE_HEADERS, figure_rows(f, seed_rows)),
+        "THE TUTORIAL'S TRAINING, reproduced with its own formula "
+        "W ← W − alpha·Σ (h − y)·h·(1 − h)",
+        table(FIGURE_HEADERS, figure_rows(f, tutorial_rows)),
         "",
         "THE SAME TRAINING WITH THE ENGINE'S GRADIENT (cost(W).backward())",
         table(FIGURE_HEADERS, figure_rows(f, ["engine: final W"], {
-            "engine: final W": "(book column: the issue's figure)"})
+            "engine: final W": "(printed: the value this project expects, not the "
+                               "tutorial's)"})
               + [["engine: final cost", fmt(v["engine: final cost"]), "", "", ""],
                  ["engine: outputs", ", ".join(f"{h:.4f}" for h in v["engine: outputs"]),
                   "", "", ""]]),
         "",
         "WHICH GRADIENT IS RIGHT? gradcheck against central differences",
-        table(["W", "numerical dC/dW", "engine", "seed's formula", "engine passes",
-               "seed's formula passes"],
+        table(["W", "numerical dC/dW", "engine", "tutorial's formula", "engine passes",
+               "tutorial's formula passes"],
               [[fmt(c["W"]), f"{c['numerical']:.10g}", f"{c['engine']:.10g}",
-                f"{c['seed formula']:.10g}", c["gradcheck engine"], c["gradcheck seed formula"]]
+                f"{c['tutorial formula']:.10g}", c["gradcheck engine"],
+                c["gradcheck tutorial formula"]]
                for c in result["gradcheck"]]),
         "",
-        "  Plainly: the seed's printed result is right for the formula it coded, but that "
+        "  Plainly: the tutorial's printed result is right for the formula it coded, but that "
         "formula is not the",
-        "  derivative of its cost. dC/dW = (2/m) Σ (h − y)·h·(1 − h)·x; the seed drops the x "
+        "  derivative of its cost. dC/dW = (2/m) Σ (h − y)·h·(1 − h)·x; the tutorial drops the "
+        "x "
         "and the 2/m.",
-        "  gradcheck passes the engine's gradient and rejects the seed's formula. With the true "
+        "  gradcheck passes the engine's gradient and rejects the tutorial's formula. With the "
+        "true "
         "gradient W",
         f"  ends near {v['engine: final W']:.4f}, not −24.34: a smaller step each epoch, so it "
         "travels less far in 2000 epochs.",
-        "  The seed's lower final cost is not a sign its formula is right: every y is 0, so C "
+        "  The tutorial's lower final cost is not a sign its formula is right: every y is 0, so C "
         "keeps falling as W → −∞,",
         "  and its formula (no x, no 2/m) takes larger steps down the same slope.",
         "",
-        "  gradcheck's message for the seed's formula at W = 5:",
-        "    " + result["gradcheck"][0]["seed formula error"].replace("\n", "\n    "),
+        "  gradcheck's message for the tutorial's formula at W = 5:",
+        "    " + result["gradcheck"][0]["tutorial formula error"].replace("\n", "\n    "),
     ]
     return "\n".join(out)
 
@@ -191,14 +202,16 @@ def after_backward(w=W0):
     return neuron, C
 
 
-INTRO = """The one-weight sigmoid network h(x) = S(W·x). The seed's printed result comes from
-a hand derivative that drops the factor x and the 2/m of its own cost. Its figures are
+INTRO = """The one-weight sigmoid network h(x) = S(W·x). The tutorial's printed result comes
+from a hand derivative that drops the factor x and the 2/m of its own cost. Its figures are
 reproduced with that formula on purpose, then the engine trains with the true gradient, and
 `gradcheck` says which of the two is the derivative."""
 
 WALKTHROUGH = Walkthrough(
-    name="sigmoid", title="the one-weight sigmoid net: the seed's formula vs the true gradient",
-    seed="001_17a4aeef49c46129.txt", intro=INTRO, run=run, render=render,
+    name="sigmoid", subject="the one-weight sigmoid network",
+    title="the tutorial's formula vs the true gradient",
+    source="the tutorial “Gradient Descent with Backpropagation”, its one-weight network",
+    source_file="001_17a4aeef49c46129.txt", intro=INTRO, run=run, render=render,
     after_backward=after_backward, options={"epochs": EPOCHS},
     cells=(("markdown", "`gradcheck` on the cost at W = 5: the engine's gradient passes."),
            ("code", "from autograd_xor import gradcheck\n"

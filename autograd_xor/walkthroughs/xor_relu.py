@@ -1,13 +1,14 @@
-"""Seed 000: XOR with a ReLU hidden layer, squared error and a fixed learning rate alpha.
+"""The ReLU XOR network of a blog post: a ReLU hidden layer, squared error and a fixed
+learning rate alpha.
 
-The seed describes H = relu([A, B] · w_ih), O = H · w_ho (no biases), error = (O − target)²
+The post describes H = relu([A, B] · w_ih), O = H · w_ho (no biases), error = (O − target)²
 and the update `weight -= alpha * activation * (output - target)` for a hidden-to-output
 weight, with (O − target) · reluDeriv(A · w_ih) · A · w_ho for an input-to-hidden one. Its
 code listing is missing, so the choices here are ours (`CHOICES`): 4 hidden units, weights
 uniform in [−1, 1) from `random.Random(seed)`, no biases (fixed at 0), alpha = 0.2, one
-update per example, 60 epochs, seed 0. The loss is (O − target)²/2: its gradient is exactly
-the seed's rule; the seed's (O − target)² only doubles it, which the seed's "derivative ~"
-leaves out.
+update per example, 60 epochs, random seed 0. The loss is (O − target)²/2: its gradient is
+exactly the post's rule; the post's (O − target)² only doubles it, which the post's
+"derivative ~" leaves out.
 
     >>> r = run()
     >>> r["update rule"]["output weights equal"], [round(o) for o in r["outputs"]]
@@ -25,14 +26,14 @@ from ._base import Walkthrough, check_option, fmt, table
 __all__ = ["XOR_X", "XOR_Y", "CHOICES", "make_model", "update_rule_check", "train", "run",
            "render", "after_backward", "WALKTHROUGH"]
 
-XOR_X, XOR_Y = XOR_INPUTS, XOR_TARGETS        # the seed's names for the truth table
+XOR_X, XOR_Y = XOR_INPUTS, XOR_TARGETS        # the post's names for the truth table
 HIDDEN, ALPHA, EPOCHS, SEED = 4, 0.2, 60, 0
 CHOICES = {
     "hidden units": HIDDEN, "alpha": ALPHA, "epochs": EPOCHS, "seed": SEED,
     "initial weights": "uniform in [-1, 1) from random.Random(seed): w_ih row by row, then w_ho",
-    "biases": "none (fixed at 0 and never updated), as the seed's nodes · weights",
+    "biases": "none (fixed at 0 and never updated), as the post's nodes · weights",
     "updates": "one per training example, in the order (0,0), (0,1), (1,0), (1,1)",
-    "loss": "(O - target)^2 / 2, whose gradient is the seed's rule exactly",
+    "loss": "(O - target)^2 / 2, whose gradient is the post's rule exactly",
 }
 
 
@@ -72,9 +73,9 @@ def _forward(model, x, target, labelled=False):
 
 
 def update_rule_check(model, x, target):
-    """The seed's derivatives beside the engine's gradients, for one example.
+    """The post's derivatives beside the engine's gradients, for one example.
 
-    The seed's update is `weight -= alpha * (its derivative)`, the engine's
+    The post's update is `weight -= alpha * (its derivative)`, the engine's
     `weight -= alpha * weight.grad`: the same update when the two derivatives agree."""
     E, H, O = _forward(model, x, target)
     model.zero_grad()
@@ -83,7 +84,7 @@ def update_rule_check(model, x, target):
     err = O.data - target
     rows = []
     for j, w in enumerate(out.neurons[0].w):
-        rows.append({"weight": f"w_ho[{j}]", "seed": H[j].data * err + 0.0,   # activation *
+        rows.append({"weight": f"w_ho[{j}]", "post": H[j].data * err + 0.0,   # activation *
                      "engine": w.grad})                                  # (output - target)
     for j, n in enumerate(hidden.neurons):
         z = sum(w.data * a for w, a in zip(n.w, x))
@@ -91,7 +92,7 @@ def update_rule_check(model, x, target):
         w_ho = out.neurons[0].w[j].data
         for i, name in enumerate("AB"):
             rows.append({"weight": f"w_ih_{name}[{j}]",
-                         "seed": err * relu_deriv * x[i] * w_ho + 0.0,   # + 0.0: no -0.0
+                         "post": err * relu_deriv * x[i] * w_ho + 0.0,   # + 0.0: no -0.0
                          "engine": n.w[i].grad})
     model.zero_grad()
     return rows
@@ -131,13 +132,14 @@ def run(epochs=EPOCHS, seed=SEED):
     errors = train(model, epochs)
     outputs = [model(x).data for x in XOR_X]
     return {
-        "name": "xor-relu", "seed": WALKTHROUGH.seed,
+        "name": "xor-relu", "source": WALKTHROUGH.source,
+        "source_file": WALKTHROUGH.source_file,
         "choices": dict(CHOICES, epochs=epochs, seed=seed),
         "initial weights": initial,
         "update rule": {
             "by example": rules,
-            "output weights equal": all(r["seed"] == r["engine"] for r in out_rows),
-            "hidden weights max |difference|": max(abs(r["seed"] - r["engine"])
+            "output weights equal": all(r["post"] == r["engine"] for r in out_rows),
+            "hidden weights max |difference|": max(abs(r["post"] - r["engine"])
                                                    for r in in_rows),
         },
         "errors": {"first epoch": errors[0], "last epoch": errors[-1]},
@@ -154,23 +156,23 @@ def render(result):
     first = max(u["by example"], key=lambda k: sum(r["engine"] != 0.0
                                                     for r in u["by example"][k]))
     out = [
-        "Seed 000: XOR with a ReLU hidden layer, squared error, fixed alpha",
+        WALKTHROUGH.heading(),
         "  H = relu([A, B] · w_ih),  O = H · w_ho,  error = (O − target)²",
         "",
-        "CHOICES (the seed's code listing is missing):",
+        "CHOICES (the post's code listing is missing):",
     ] + [f"  {k}: {v}" for k, v in c.items()] + [
         "",
-        f"THE SEED'S UPDATE RULE vs THE ENGINE'S GRADIENT (initial weights, example {first})",
+        f"THE POST'S UPDATE RULE vs THE ENGINE'S GRADIENT (initial weights, example {first})",
         "  output weights: weight -= alpha * activation * (output - target)",
         "  hidden weights: weight -= alpha * (output - target) * reluDeriv(A·w_ih) * A * w_ho",
         "  the engine: weight -= alpha * weight.grad, so the two agree when the factors after "
         "alpha equal weight.grad:",
-        table(["weight", "the seed's factor after alpha", "weight.grad (engine)"],
-              [[r["weight"], fmt(r["seed"]), fmt(r["engine"])] for r in u["by example"][first]]),
+        table(["weight", "the post's factor after alpha", "weight.grad (engine)"],
+              [[r["weight"], fmt(r["post"]), fmt(r["engine"])] for r in u["by example"][first]]),
         f"  over all four examples: output-weight factors equal weight.grad exactly: "
         f"{u['output weights equal']}; hidden-weight factors differ by at most "
         f"{u['hidden weights max |difference|']:.1e} (the same product in another order)",
-        "  (for error = (O − target)² the gradient is twice this; the seed's 'derivative ~' "
+        "  (for error = (O − target)² the gradient is twice this; the post's 'derivative ~' "
         "drops the 2, which alpha absorbs)",
         "",
         f"TRAINING: summed squared error {result['errors']['first epoch']:.6f} in the first "
@@ -179,7 +181,7 @@ def render(result):
               [[f"{x[0]:.0f}", f"{x[1]:.0f}", f"{t:.0f}", fmt(o), f"{o:.3f}"]
                for x, t, o in zip(XOR_X, XOR_Y, result["outputs"])]),
         "  learned XOR: every output within 0.5 of its target" if result["learned"] else
-        "  did NOT learn XOR with this seed: try another --seed or more --epochs",
+        "  did NOT learn XOR with this random seed: try another --seed or more --epochs",
     ]
     return "\n".join(out)
 
@@ -193,14 +195,15 @@ def after_backward():
     return model, E
 
 
-INTRO = """XOR with a ReLU hidden layer and squared error. The seed's code listing is missing,
-so the walkthrough states its choices, and shows the seed's rule
+INTRO = """XOR with a ReLU hidden layer and squared error. The post's code listing is missing,
+so the walkthrough states its choices, and shows the post's rule
 `weight -= alpha * activation * (output - target)` agreeing with the engine's gradient."""
 
 WALKTHROUGH = Walkthrough(
-    name="xor-relu", title="XOR with a ReLU hidden layer: weight -= alpha·activation·(output − "
-                           "target)",
-    seed="000_e067b7677071b154.txt", intro=INTRO, run=run, render=render,
+    name="xor-relu", subject="the ReLU XOR network",
+    title="weight -= alpha·activation·(output − target)",
+    source="a blog series' post on backpropagation for an XOR network (its part 2)",
+    source_file="000_e067b7677071b154.txt", intro=INTRO, run=run, render=render,
     after_backward=after_backward, options={"epochs": EPOCHS, "seed": SEED},
-    cells=(("markdown", "The choices the walkthrough made where the seed's listing is missing:"),
+    cells=(("markdown", "The choices the walkthrough made where the post's listing is missing:"),
            ("code", 'result["choices"]')))

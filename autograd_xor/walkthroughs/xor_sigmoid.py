@@ -1,15 +1,16 @@
-"""Seed 001, part 3: the 2-3-1 sigmoid network learns XOR with delta3 = a3 − y.
+"""The sigmoid XOR network of a tutorial: 2-3-1 sigmoid units learn XOR with
+delta3 = a3 − y.
 
-The seed's network has 2 inputs, 3 sigmoid hidden units and 1 sigmoid output, each layer
+The tutorial's network has 2 inputs, 3 sigmoid hidden units and 1 sigmoid output, each layer
 with a bias. Its output delta, delta3 = a3 − y, is the gradient of the cross-entropy cost
 at the output's weighted sum z3, so here the loss is the mean
 `binary_cross_entropy_with_logits(z3, y)` over the four examples (its derivative at z3 is
 exactly S(z3) − y, divided by m = 4 for the mean). Full batch, alpha = 0.1, 10,000 epochs:
-the seed printed 0.012, 0.983, 0.989, 0.022.
+the tutorial printed 0.012, 0.983, 0.989, 0.022.
 
-Initial weights follow the seed's recipe, 0.5·sqrt(6 / (fan_in + fan_out))·N(0, 1), drawn
-from `random.Random(seed)`; the seed's own draw is unknown, so the figures differ from its
-digits but not in kind.
+Initial weights follow the tutorial's recipe, 0.5·sqrt(6 / (fan_in + fan_out))·N(0, 1),
+drawn from `random.Random(seed)`; the tutorial's own draw is unknown, so the figures differ
+from its digits but not in kind.
 
     >>> r = run(epochs=1)
     >>> r["delta3 check"]["equal"]
@@ -29,13 +30,14 @@ from ._base import Walkthrough, check_option, fmt, table
 __all__ = ["XOR_X", "XOR_Y", "ALPHA", "EPOCHS", "SEED", "make_model", "loss", "train", "run",
            "render", "after_backward", "WALKTHROUGH"]
 
-XOR_X, XOR_Y = XOR_INPUTS, XOR_TARGETS        # the seed's names for the truth table
+XOR_X, XOR_Y = XOR_INPUTS, XOR_TARGETS        # the tutorial's names for the truth table
 ALPHA, EPOCHS, SEED = 0.1, 10_000, 0
-SEED_OUTPUTS = [0.01205117, 0.9825991, 0.98941642, 0.02203315]    # as the seed printed them
+PRINTED_OUTPUTS = [0.01205117, 0.9825991, 0.98941642, 0.02203315]   # as the tutorial printed
 
 
 def make_model(seed=SEED):
-    """The 2-3-1 sigmoid network with the seed's initialisation recipe, drawn reproducibly."""
+    """The 2-3-1 sigmoid network with the tutorial's initialisation recipe, drawn
+    reproducibly from the random seed `seed`."""
     rng = random.Random(seed)
     s1, s2 = 0.5 * math.sqrt(6 / (2 + 3)), 0.5 * math.sqrt(6 / (3 + 1))
     hidden = [[s1 * rng.gauss(0.0, 1.0) for _ in range(3)] for _ in range(3)]  # w1, w2, bias
@@ -88,20 +90,21 @@ def run(epochs=EPOCHS, seed=SEED):
     C.backward()
     m = len(XOR_Y)
     engine = [z.grad * m for z in z3s]
-    seed_rule = [a.data - y for a, y in zip(a3s, XOR_Y)]
+    printed_rule = [a.data - y for a, y in zip(a3s, XOR_Y)]
     model.zero_grad()
     model, costs = train(epochs, seed, model)
     _, a3s, _ = loss(model)
     outputs = [a.data for a in a3s]
     return {
-        "name": "xor-sigmoid", "seed": WALKTHROUGH.seed,
+        "name": "xor-sigmoid", "source": WALKTHROUGH.source,
+        "source_file": WALKTHROUGH.source_file,
         "inputs": {"X": XOR_X, "y": XOR_Y, "alpha": ALPHA, "epochs": epochs, "seed": seed,
                    "initial weights": initial},
-        "delta3 check": {"m · ∂C/∂z3 (engine)": engine, "a3 − y (seed)": seed_rule,
-                         "equal": all(abs(a - b) <= 1e-15 for a, b in zip(engine, seed_rule))},
+        "delta3 check": {"m · ∂C/∂z3 (engine)": engine, "a3 − y (tutorial)": printed_rule,
+                         "equal": all(abs(a - b) <= 1e-15 for a, b in zip(engine, printed_rule))},
         "cost": {"first": costs[0], "last": costs[-1]},
         "outputs": outputs,
-        "seed's outputs": SEED_OUTPUTS,
+        "tutorial's outputs": PRINTED_OUTPUTS,
         "learned": learned_xor(outputs),
         "final weights": model.state_dict(),
     }
@@ -112,13 +115,13 @@ def render(result):
     d = result["delta3 check"]
     (ke, ve), (ks, vs), _ = d.items()
     out = [
-        "Seed 001: a 2-3-1 sigmoid network learns XOR with delta3 = a3 − y",
+        WALKTHROUGH.heading(),
         f"  alpha = {inp['alpha']}, {inp['epochs']} epochs, full batch (the gradient is the "
-        f"mean over the 4 examples), seed {inp['seed']}",
+        f"mean over the 4 examples), random seed {inp['seed']}",
         "  loss: mean cross-entropy, whose gradient at the output's weighted sum z3 is "
-        "a3 − y (the seed's delta3)",
-        "  initial weights: 0.5·sqrt(6/(fan_in + fan_out))·N(0, 1), as the seed, from "
-        f"random.Random({inp['seed']}); the seed's own draw is unknown",
+        "a3 − y (the tutorial's delta3)",
+        "  initial weights: 0.5·sqrt(6/(fan_in + fan_out))·N(0, 1), as the tutorial's, from "
+        f"random.Random({inp['seed']}); the tutorial's own draw is unknown",
         "",
         "delta3 = a3 − y AGAINST THE ENGINE (first epoch, before any update)",
         table(["x1", "x2", ks, ke],
@@ -128,18 +131,18 @@ def render(result):
         "",
         f"AFTER {inp['epochs']} EPOCHS (cost {result['cost']['first']:.6f} -> "
         f"{result['cost']['last']:.6f})",
-        table(["x1", "x2", "target", "output", "rounded", "the seed's output"],
+        table(["x1", "x2", "target", "output", "rounded", "the tutorial's output"],
               [[f"{x[0]:.0f}", f"{x[1]:.0f}", f"{y:.0f}", fmt(o), f"{o:.3f}", s]
                for x, y, o, s in zip(XOR_X, XOR_Y, result["outputs"],
-                                     result["seed's outputs"])]),
+                                     result["tutorial's outputs"])]),
         "  learned XOR: every output within 0.5 of its target" if result["learned"] else
-        "  did NOT learn XOR with this seed: try another --seed or more --epochs",
+        "  did NOT learn XOR with this random seed: try another --seed or more --epochs",
     ]
     return "\n".join(out)
 
 
 def after_backward():
-    """The 2-3-1 network at its initial weights (seed 0) and the mean cost C, after one
+    """The 2-3-1 network at its initial weights (random seed 0) and the mean cost C, after one
     backward()."""
     model = make_model(SEED)
     for name, p in model.named_parameters():
@@ -152,14 +155,16 @@ def after_backward():
     return model, C
 
 
-INTRO = """A 2-3-1 sigmoid network learns XOR with the seed's output delta, delta3 = a3 − y (the
-gradient of the cross-entropy at the output's weighted sum), alpha = 0.1, 10,000 full-batch
-epochs, seeded."""
+INTRO = """A 2-3-1 sigmoid network learns XOR with the tutorial's output delta,
+delta3 = a3 − y (the gradient of the cross-entropy at the output's weighted sum),
+alpha = 0.1, 10,000 full-batch epochs, from a fixed random seed."""
 
 WALKTHROUGH = Walkthrough(
-    name="xor-sigmoid", title="a 2-3-1 sigmoid network learns XOR (delta3 = a3 − y)",
-    seed="001_17a4aeef49c46129.txt", intro=INTRO, run=run, render=render,
+    name="xor-sigmoid", subject="the sigmoid XOR network",
+    title="2-3-1 sigmoid units learn XOR with delta3 = a3 − y",
+    source="the tutorial “Gradient Descent with Backpropagation”, its XOR network",
+    source_file="001_17a4aeef49c46129.txt", intro=INTRO, run=run, render=render,
     after_backward=after_backward, options={"epochs": EPOCHS, "seed": SEED},
-    cells=(("markdown", "The trained outputs beside the seed's:"),
+    cells=(("markdown", "The trained outputs beside the tutorial's:"),
            ("code", 'list(zip([round(o, 3) for o in result["outputs"]], '
-                    'result["seed\'s outputs"]))')))
+                    'result["tutorial\'s outputs"]))')))

@@ -141,12 +141,21 @@ class Neuron(Module):
         self.b = Value(bias)
 
     def __call__(self, x):
-        if len(x) != len(self.w):
-            raise ValueError(f"{self!r}: expected {len(self.w)} inputs, got {len(x)}")
-        act = weighted_sum(self.w, x, self.b)
-        if self.activation == "linear":
-            return act
-        return getattr(act, self.activation)()
+        try:
+            act = weighted_sum(self.w, x, self.b)
+        except ValueError:
+            if len(x) != len(self.w):
+                raise ValueError(f"{self!r}: expected {len(self.w)} inputs, got {len(x)}") \
+                    from None
+            raise
+        activation = self.activation
+        if activation == "relu":                  # the method itself, without a lookup by name
+            return act.relu()
+        if activation == "tanh":
+            return act.tanh()
+        if activation == "sigmoid":
+            return act.sigmoid()
+        return act
 
     def parameters(self):
         return self.w + [self.b]

@@ -231,6 +231,11 @@ def targets(res):
         add("W1 compiled time / by-hand time", hand, "≤ 1.3x", hand <= 1.3, "{:.2f}x")
         add("by-hand step: same loss and gradients", None, "bit for bit",
             w1["by hand, lists of floats"]["same_loss_and_gradients"])
+    for w in ("W1", "W3"):
+        if w in res:
+            ours = [row["first_loss"] for name, row in res[w].items() if "note" not in row]
+            add(f"{w}: every engine's first loss is micrograd's", None, "the same float",
+                all(x == res[w]["micrograd"]["first_loss"] for x in ours))
     if "GCOFF" in res:
         r = ratio(res["GCOFF"], "autograd_xor nn (W1)")
         add("W1 eager nn vs micrograd, GC off on both", r, "≥ 10x (stretch)", r >= 10)

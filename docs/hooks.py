@@ -23,8 +23,8 @@ The figures need the Graphviz `dot` program and matplotlib (the `docs` extra); w
 `dot` the build stops and says how to install it. Importing this module needs neither (the
 test suite collects it for doctests), so MkDocs is imported only inside the hooks.
 
-    >>> sorted(FIGURES)[:2]
-    ['assets/favicon.svg', 'figures/first-graph-local.svg']
+    >>> sorted(FIGURES)[:3]
+    ['assets/favicon.svg', 'figures/benchmark-ratios.svg', 'figures/compile-cost.svg']
 """
 
 import os
@@ -325,32 +325,107 @@ def value_ops_markdown():
     return "\n".join(rows) + "\n"
 
 
-# --- the benchmark table ------------------------------------------------------------------
+# --- the benchmark results: recorded, not run at build time -------------------------------
 
 _BENCHMARKS = re.compile(r"^<!-- benchmarks -->$", re.MULTILINE)
-_bench_output = {}
+RESULTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "benchmarks.json")
 
 
-def benchmark_markdown(root):
-    """`python benchmarks/bench.py --quick`, run now, as a text block (once per process, so
-    `mkdocs serve` does not rerun it on every edit)."""
-    import subprocess
-    import sys
-    import tempfile
-    if "text" not in _bench_output:
-        from mkdocs.exceptions import PluginError
-        with tempfile.TemporaryDirectory() as tmp:
-            r = subprocess.run([sys.executable, os.path.join(root, "benchmarks", "bench.py"),
-                                "--quick", "--json", os.path.join(tmp, "results.json")],
-                               capture_output=True, text=True, cwd=root, timeout=600)
-        if r.returncode != 0:
-            raise PluginError("the performance page runs benchmarks/bench.py --quick, which "
-                              f"failed (install the docs extra: pip install -e '.[docs]'):\n"
-                              f"{r.stderr.strip() or r.stdout.strip()}")
-        lines = [line for line in r.stdout.strip("\n").splitlines()
-                 if not line.startswith("wrote ")]
-        _bench_output["text"] = "\n".join(lines).strip("\n")
-    return "```text\n" + _bench_output["text"] + "\n```\n"
+def recorded_results():
+    """The last results `python benchmarks/bench.py --record` wrote (docs/benchmarks.json).
+
+        >>> sorted(recorded_results())[:2]
+        ['CLIFF', 'COMPILE']
+    """
+    import json
+    with open(RESULTS, encoding="utf-8") as f:
+        return json.load(f)
+
+
+def benchmark_markdown():
+    """The recorded results as the performance page shows them: where and when they were
+    measured, every target with PASS or FAIL, and the W1 race.
+
+        >>> "| target |" in benchmark_markdown()
+        True
+    """
+    res = recorded_results()
+    m = res["machine"]
+    kind = "quick" if res.get("quick") else "full"
+    out = [f"Recorded on {m['date']} with Python {m['python']} ({m['implementation']}) on "
+           f"{m['system']} {m['machine']}, {m['cores']} cores, by the {kind} run of "
+           f"`python benchmarks/bench.py --record`.", "",
+           "| what | measured | target | |", "|---|---|---|---|"]
+    for t in res["targets"]:
+        out.append(f"| {t['what']} | {t['measured']} | {t['target']} | "
+                   f"{'PASS' if t['passed'] else '**FAIL**'} |")
+    out += ["", "W1, micrograd's demo step (CPU time per step, best of alternating rounds; "
+                "garbage collector on):", "", "| engine | per step | vs micrograd |",
+            "|---|---|---|"]
+    w1 = res["W1"]
+    base = w1["micrograd"]["best_s"]
+    for name, row in w1.items():
+        ratio = row.get("ratio", base / row["best_s"])
+        note = f" ({row['note']})" if "note" in row else ""
+        out.append(f"| {name}{note} | {row['best_s'] * 1e3:.3f} ms | {ratio:.1f}x |")
+    return "\n".join(out) + "\n"
+
+
+def _bar_chart(res):
+    from matplotlib.figure import Figure
+    w1 = res["W1"]
+    base = w1["micrograd"]["best_s"]
+    names = [n for n in w1 if n != "micrograd"]
+    ratios = [w1[n].get("ratio", base / w1[n]["best_s"]) for n in names]
+    fig = Figure(figsize=(7.5, 0.42 * len(names) + 1.2), layout="constrained")
+    ax = fig.subplots()
+    ax.barh(names[::-1], ratios[::-1], color="#0072b2")
+    ax.set_xscale("log")
+    ax.axvline(90, color="#e66100", linestyle="--", linewidth=1)
+    ax.text(90, len(names) - 0.4, " 90x target (eager)", color="#e66100", fontsize=8)
+    ax.set_xlabel("speed-up over micrograd, W1 (log scale)")
+    for i, r in enumerate(ratios[::-1]):
+        ax.text(r, i, f" {r:.0f}x", va="center", fontsize=8)
+    return fig
+
+
+def _compile_chart(res):
+    from matplotlib.figure import Figure
+    rows = res["COMPILE"]
+    widths = [int(w) for w in rows]
+    fig = Figure(figsize=(7.5, 3.2), layout="constrained")
+    left, right = fig.subplots(1, 2)
+    left.plot(widths, [rows[str(w)]["cpu_seconds"] for w in widths], "o-", color="#0072b2")
+    left.plot(widths, [0.2, 2.0, 5.0][:len(widths)], "s--", color="#e66100", label="target")
+    left.set(xlabel="MLP width (2-w-w-1, 100 points)", ylabel="CPU seconds",
+             title="compile time (first two calls)")
+    right.plot(widths, [rows[str(w)]["peak_mb"] for w in widths], "o-", color="#0072b2")
+    right.plot(widths, [50, 300, 1000][:len(widths)], "s--", color="#e66100", label="target")
+    right.set(xlabel="MLP width (2-w-w-1, 100 points)", ylabel="peak MB",
+              title="compile memory")
+    for ax in (left, right):
+        ax.legend(fontsize=8)
+        ax.grid(True, alpha=0.3)
+    return fig
+
+
+def _plot_svg(fig):
+    import io
+    buf = io.BytesIO()
+    fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
+    return buf.getvalue()
+
+
+@figure("figures/benchmark-ratios.svg")
+def benchmark_ratios():
+    """The recorded W1 ratios to micrograd, as bars (from docs/benchmarks.json)."""
+    return _plot_svg(_bar_chart(recorded_results()))
+
+
+@figure("figures/compile-cost.svg")
+def compile_cost():
+    """The recorded compile time and memory by MLP width (from docs/benchmarks.json)."""
+    return _plot_svg(_compile_chart(recorded_results()))
 
 
 # --- the MkDocs hooks --------------------------------------------------------------------
@@ -442,8 +517,7 @@ def on_files(files, config):
 def on_page_markdown(markdown, page, config, files):
     markdown = _VALUE_OPS.sub(lambda m: value_ops_markdown(), markdown)
     markdown = _WALKTHROUGH_LIST.sub(lambda m: walkthrough_list_markdown(), markdown)
-    markdown = _BENCHMARKS.sub(
-        lambda m: benchmark_markdown(os.path.dirname(config["config_file_path"])), markdown)
+    markdown = _BENCHMARKS.sub(lambda m: benchmark_markdown(), markdown)
     return _WALKTHROUGH.sub(lambda m: walkthrough_markdown(m.group(1), not m.group(2)),
                             markdown)
 

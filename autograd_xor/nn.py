@@ -242,7 +242,7 @@ class MLP(Module):
         try:
             for layer in self.layers:
                 # a one-neuron layer returns a bare Value: wrap it for the next layer
-                x = layer([x] if isinstance(x, (Value, Real)) else x)
+                x = layer([x] if type(x) is not list and isinstance(x, (Value, Real)) else x)
         finally:
             resume(running)
         return x

@@ -10,9 +10,9 @@ hurts every contestant alike: all engines run in this one process; before each t
 segment the heap is cleaned (`gc.collect()`, not timed); each contestant is warmed up first;
 time is CPU time (`time.process_time`), not wall time; rounds alternate the contestants'
 order and each row keeps its best round. The garbage collector is on, as in real use, and
-each segment ends with a (timed) collection of the garbage it left, so that an engine whose
-graphs are reference cycles (micrograd's closures) pays for freeing them; in the "GC off"
-race the collector is off for both sides and nothing is collected. PyTorch rows run in a child
+micrograd's segments end with a (timed) collection of the garbage they left: its graphs are
+reference cycles (each node's closure refers back to the node) that only the collector
+frees. In the "GC off" race the collector is off for both sides and nothing is collected. PyTorch rows run in a child
 process, because importing torch slows every full collection in the process.
 
 The workloads are described in `benchmarks/workloads.py`. The run ends with a table of every
@@ -40,11 +40,16 @@ import workloads as W  # noqa: E402  (the file next to this one)
 HAVE_TORCH = importlib.util.find_spec("torch") is not None
 RECORD = os.path.join(os.path.dirname(HERE), "docs", "benchmarks.json")
 WORKLOADS = ("W1", "GCOFF", "W2", "W3", "CLIFF", "COMPILE")
+# Engines whose graphs are reference cycles (micrograd: each node's closure refers back to
+# it): their timed segments end with the collection that frees them. The others' graphs are
+# freed by reference counting as they go, and a collection would only time a walk over
+# everything else in the process (which importing torch makes long).
+CYCLIC = {"micrograd"}
 
 
 # --- racing contestants --------------------------------------------------------------------
 
-def _segment(step, n, pay_garbage=True):
+def _segment(step, n, pay_garbage=False):
     """CPU time per step of n steps, started on a clean heap (that cleaning is not timed);
     with `pay_garbage`, the collection of the garbage the steps left is timed with them, so
     an engine whose graphs are reference cycles (micrograd's) pays for freeing them."""
@@ -79,7 +84,7 @@ def race(contestants, rounds, budget, gc_off=False):
                 gc.disable()
             try:
                 rows[name]["times"].append(_segment(steps[name], rows[name]["steps_per_round"],
-                                                    pay_garbage=not gc_off))
+                                                    pay_garbage=name in CYCLIC and not gc_off))
             finally:
                 gc.enable()
     for row in rows.values():

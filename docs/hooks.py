@@ -472,23 +472,30 @@ def _doctest_extension():
     return DoctestExtension()
 
 
+def expand_nav(nav):
+    """The navigation with the entry `walkthroughs/index.md` expanded into that page and one
+    page per worked example, each named by its subject (no MkDocs needed).
+
+        >>> expand_nav(["index.md", {"Worked examples": ["walkthroughs/index.md"]}])[1]["Worked examples"][1]
+        {'The five-weight G/F network': 'walkthroughs/gf.md'}
+    """
+    out = []
+    for item in nav:
+        if item == "walkthroughs/index.md":
+            out += [item] + [{nav_title(n): f"walkthroughs/{n}.md"} for n in _example_names()]
+        elif isinstance(item, dict):
+            out.append({k: expand_nav(v) if isinstance(v, list) else v
+                        for k, v in item.items()})
+        else:
+            out.append(item)
+    return out
+
+
 def on_config(config):
-    """Expand the nav entry `walkthroughs/index.md` into that page and one per example,
-    each named by its subject, and show bare doctest lines (docstring examples) as code."""
+    """Expand the walkthroughs' nav entry (`expand_nav`) and show bare doctest lines
+    (docstring examples) as code."""
     config.markdown_extensions.append(_doctest_extension())
-    def expand(items):
-        out = []
-        for item in items:
-            if item == "walkthroughs/index.md":
-                out += [item] + [{nav_title(n): f"walkthroughs/{n}.md"}
-                                 for n in _example_names()]
-            elif isinstance(item, dict):
-                out.append({k: expand(v) if isinstance(v, list) else v
-                            for k, v in item.items()})
-            else:
-                out.append(item)
-        return out
-    config["nav"] = expand(config["nav"])
+    config["nav"] = expand_nav(config["nav"])
     return config
 
 

@@ -221,16 +221,11 @@ def _yaml_list(lines, indent):
     return items, lines
 
 
-class _Config(dict):
-    """Enough of MkDocs' config for `on_config`."""
-    markdown_extensions = []
-
-
 def _built_nav():
     """[(title, page)] of the site's navigation after the hook expands it."""
     text = _config()
     lines = text[text.index("\nnav:") + 6:].split("\n\n")[0].splitlines()
-    config = hooks.on_config(_Config(nav=_yaml_list(lines, 2)[0]))
+    nav = hooks.expand_nav(_yaml_list(lines, 2)[0])        # what on_config makes of it
     out = []
 
     def walk(items, section=None):
@@ -243,7 +238,7 @@ def _built_nav():
                     walk(value, title)
                 else:
                     out.append((title, value))
-    walk(config["nav"])
+    walk(nav)
     return out
 
 

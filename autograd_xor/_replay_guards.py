@@ -43,12 +43,10 @@ import threading
 import types
 from contextlib import contextmanager
 from itertools import chain
-from operator import is_
 from numbers import Real
+from operator import is_
 
-from . import engine as _engine
-from . import modes as _modes
-from . import ops as _ops
+from . import engine as _engine, modes as _modes, ops as _ops
 from .engine import Value
 
 __all__ = ["Recorder", "recording", "TracedFloat", "Snapshot", "state_roots", "flatten_args",

@@ -28,8 +28,7 @@ import random
 from dataclasses import dataclass, field
 
 from . import datasets
-from ._checks import check_whole_number
-from ._checks import shorten
+from ._checks import check_whole_number, shorten
 from .engine import no_grad
 from .losses import binary_cross_entropy, cross_entropy, hinge
 from .nn import MLP, TASKS

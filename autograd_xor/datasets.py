@@ -20,8 +20,8 @@ on nor disturbs `random.seed`). No NumPy is needed.
 import math
 import random
 
-from ._options import finite_number, non_negative
 from ._checks import shorten
+from ._options import finite_number, non_negative
 
 __all__ = ["xor", "moons", "circles", "spiral", "batches", "split"]
 

@@ -45,12 +45,11 @@ import shutil
 import subprocess
 from collections import Counter
 
+from ._explorer_page import SCRIPT, STYLE
 from .engine import Value, topological_order
 from .files import write_output
-from .ops import lookup
-from .ops import written as write_op
+from .ops import lookup, written as write_op
 from .render import DotNotFoundError
-from ._explorer_page import SCRIPT, STYLE
 
 __all__ = ["explore", "Explorer", "GraphTooLargeError", "MAX_NODES", "node_ids",
            "explore_model"]

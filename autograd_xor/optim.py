@@ -16,8 +16,8 @@ updated at every step, as in PyTorch with gradients zeroed rather than set to No
 import math
 from numbers import Real
 
-from ._options import finite_number, non_negative
 from ._checks import check_keys, shorten
+from ._options import finite_number, non_negative
 from .engine import Value
 
 __all__ = ["SGD", "Adam", "AdamW"]

@@ -71,8 +71,17 @@ import collections
 import math
 
 from . import _replay_code as code
-from ._replay_guards import (Recorder, Snapshot, TracedFloat, condition_code, flatten_args,
-                             proxied_args, recording, same_bits, state_roots)
+from ._replay_guards import (
+    Recorder,
+    Snapshot,
+    TracedFloat,
+    condition_code,
+    flatten_args,
+    proxied_args,
+    recording,
+    same_bits,
+    state_roots,
+)
 from .engine import Value, topological_order
 from .modes import anomaly_enabled, is_grad_enabled
 

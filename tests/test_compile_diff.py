@@ -12,13 +12,20 @@ import struct
 from pathlib import Path
 
 import pytest
-from hypothesis import event, given, settings
-from hypothesis import strategies as st
+from hypothesis import event, given, settings, strategies as st
 
-from autograd_xor import (MLP, CompileError, Neuron, Value, binary_cross_entropy,
-                          binary_cross_entropy_with_logits, compile, cross_entropy,
-                          weighted_sum)
-from autograd_xor import _replay_code as code
+from autograd_xor import (
+    MLP,
+    CompileError,
+    Neuron,
+    Value,
+    _replay_code as code,
+    binary_cross_entropy,
+    binary_cross_entropy_with_logits,
+    compile,
+    cross_entropy,
+    weighted_sum,
+)
 from autograd_xor.testing import BINARY, UNARY, Expression, expressions
 
 README = Path(__file__).resolve().parent.parent / "README.md"

@@ -4,7 +4,7 @@ import math
 
 import pytest
 
-from autograd_xor import Value, gradcheck, no_grad, enable_grad, is_grad_enabled, topological_order
+from autograd_xor import Value, enable_grad, gradcheck, is_grad_enabled, no_grad, topological_order
 
 
 def test_hand_derived_neuron():

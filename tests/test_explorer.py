@@ -11,14 +11,19 @@ import subprocess
 
 import pytest
 
-from autograd_xor.files import OutputTargetError
-
 import autograd_xor
 import autograd_xor.walkthroughs
 from autograd_xor import MLP, Value, explore, topological_order
+from autograd_xor.explorer import (
+    MAX_NODES,
+    Explorer,
+    GraphTooLargeError,
+    _fmt,
+    explore_model,
+    node_ids,
+)
+from autograd_xor.files import OutputTargetError
 from autograd_xor.walkthroughs import get
-from autograd_xor.explorer import (MAX_NODES, Explorer, GraphTooLargeError, _fmt,
-                                   explore_model, node_ids)
 from autograd_xor.xor import XOR_INPUTS, XOR_TARGETS, make_xor_model
 
 needs_dot = pytest.mark.needs_dot

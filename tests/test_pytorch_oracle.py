@@ -7,11 +7,9 @@ import math
 import os
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
-
 import torch
 import torch.nn.functional as F  # noqa: N812
+from hypothesis import given, settings, strategies as st
 
 from autograd_xor import Value, cross_entropy, log_softmax, softmax, topological_order, weighted_sum
 from autograd_xor.ops import OPS, op_text

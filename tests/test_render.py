@@ -9,10 +9,18 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from autograd_xor import MLP, Layer, Neuron, Value, half_squared_error, topological_order
-from autograd_xor import render
-from autograd_xor.render import (DECREASE, HIGHLIGHT, INCREASE, UNCHANGED, DotNotFoundError,
-                                 draw_dot, draw_network, network_to_dot, to_dot)
+from autograd_xor import MLP, Layer, Neuron, Value, half_squared_error, render, topological_order
+from autograd_xor.render import (
+    DECREASE,
+    HIGHLIGHT,
+    INCREASE,
+    UNCHANGED,
+    DotNotFoundError,
+    draw_dot,
+    draw_network,
+    network_to_dot,
+    to_dot,
+)
 
 SVG = "{http://www.w3.org/2000/svg}"
 

@@ -6,8 +6,7 @@ import math
 import operator
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given, settings, strategies as st
 
 from autograd_xor import MLP, Value, detect_anomaly, gradcheck
 

@@ -5,14 +5,21 @@ import xml.etree.ElementTree as ET
 
 import pytest
 from hypothesis import given, settings
+from test_render import dot_nodes
 
 from autograd_xor import MLP, Value, binary_cross_entropy, step, topological_order
-from autograd_xor.walkthroughs import get
-from autograd_xor.stepping import (CURRENT, PARENT, PENDING, BackwardStep, ForwardStep, Steps,
-                                   backward_steps, forward_steps)
+from autograd_xor.stepping import (
+    CURRENT,
+    PARENT,
+    PENDING,
+    BackwardStep,
+    ForwardStep,
+    Steps,
+    backward_steps,
+    forward_steps,
+)
 from autograd_xor.testing import expressions, points
-
-from test_render import dot_nodes
+from autograd_xor.walkthroughs import get
 
 
 def graph():
@@ -248,6 +255,7 @@ def test_stepper_draws_without_output_widgets():
     """No display into an Output widget (see the comment in Stepper.__init__): nbclient
     would send comm messages on the shell channel while a cell runs."""
     import ipywidgets
+
     from autograd_xor.jupyter import Stepper
     w = Stepper(Steps(graph()), draw=False)
     parts, seen = [w], []

@@ -16,8 +16,7 @@ from ..engine import Value
 from ..losses import half_squared_error
 from ..nn import MLP
 from ..optim import SGD
-from ._base import (FIGURE_HEADERS, Walkthrough, check_option, figure, figure_rows, fmt,
-                    table)
+from ._base import FIGURE_HEADERS, Walkthrough, check_option, figure, figure_rows, fmt, table
 
 __all__ = ["WEIGHTS", "X1", "X2", "Y", "LR", "build", "run", "render", "after_backward",
            "WALKTHROUGH"]

@@ -11,8 +11,7 @@ w to 0.59, and the updates w ← w − r·dC/dw converge to 1/3 (where a = y).
 
 from ..engine import Value
 from ..nn import Neuron
-from ._base import (FIGURE_HEADERS, Walkthrough, check_option, figure, figure_rows, fmt,
-                    table)
+from ._base import FIGURE_HEADERS, Walkthrough, check_option, figure, figure_rows, fmt, table
 
 __all__ = ["I", "Y", "W0", "R", "build", "run", "render", "after_backward", "WALKTHROUGH"]
 

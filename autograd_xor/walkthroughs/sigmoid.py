@@ -17,8 +17,7 @@ import math
 from ..engine import Value
 from ..gradcheck import GradcheckError, gradcheck, numerical_grad
 from ..nn import Neuron
-from ._base import (FIGURE_HEADERS, Walkthrough, check_option, figure, figure_rows, fmt,
-                    table)
+from ._base import FIGURE_HEADERS, Walkthrough, check_option, figure, figure_rows, fmt, table
 
 __all__ = ["X", "Y", "W0", "ALPHA", "EPOCHS", "cost", "tutorial_gradient", "train_tutorial",
            "train_engine", "run", "render", "after_backward", "WALKTHROUGH"]

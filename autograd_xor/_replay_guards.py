@@ -49,8 +49,8 @@ from operator import is_
 from . import engine as _engine, modes as _modes, ops as _ops
 from .engine import Value
 
-__all__ = ["Recorder", "recording", "TracedFloat", "Snapshot", "state_roots", "flatten_args",
-           "proxied_args", "same_bits", "condition_code"]
+__all__ = ["Recorder", "Snapshot", "TracedFloat", "condition_code", "flatten_args", "proxied_args",
+           "recording", "same_bits", "state_roots"]
 
 _DATA = Value.__dict__["data"]        # the slots, as member descriptors
 _GRAD = Value.__dict__["grad"]

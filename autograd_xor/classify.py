@@ -35,9 +35,8 @@ from .nn import MLP, TASKS
 from .optim import SGD, Adam
 from .replay import compile
 
-__all__ = ["DATASETS", "OPTIMIZERS", "DEFAULTS", "LEARNED", "DataSet", "ClassifierResult",
-           "load_data", "make_classifier", "fit_loss", "predict", "accuracy",
-           "train_classifier"]
+__all__ = ["DATASETS", "DEFAULTS", "LEARNED", "OPTIMIZERS", "ClassifierResult", "DataSet",
+           "accuracy", "fit_loss", "load_data", "make_classifier", "predict", "train_classifier"]
 
 
 @dataclass(frozen=True)

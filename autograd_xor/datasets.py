@@ -23,7 +23,7 @@ import random
 from ._checks import shorten
 from ._options import finite_number, non_negative
 
-__all__ = ["xor", "moons", "circles", "spiral", "batches", "split"]
+__all__ = ["batches", "circles", "moons", "spiral", "split", "xor"]
 
 # The XOR truth table, as floats: the main job's data (autograd_xor.xor trains on it).
 XOR_INPUTS = [[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]]

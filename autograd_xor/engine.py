@@ -36,8 +36,8 @@ from ._collector import Pool
 from .modes import detect_anomaly, enable_grad, is_grad_enabled, no_grad
 from .ops import OPS, op_text
 
-__all__ = ["Value", "no_grad", "enable_grad", "is_grad_enabled", "detect_anomaly",
-           "topological_order", "weighted_sum", "apply_op"]
+__all__ = ["Value", "apply_op", "detect_anomaly", "enable_grad", "is_grad_enabled", "no_grad",
+           "topological_order", "weighted_sum"]
 
 _new = object.__new__
 

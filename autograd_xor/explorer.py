@@ -51,8 +51,7 @@ from .files import write_output
 from .ops import lookup, written as write_op
 from .render import DotNotFoundError
 
-__all__ = ["explore", "Explorer", "GraphTooLargeError", "MAX_NODES", "node_ids",
-           "explore_model"]
+__all__ = ["MAX_NODES", "Explorer", "GraphTooLargeError", "explore", "explore_model", "node_ids"]
 
 # Graphviz lays out 2,000 nodes (and their op nodes) in seconds; a graph larger than that is
 # no longer readable as one drawing, and dot's time grows quickly beyond it.

@@ -47,8 +47,8 @@ import sys
 import time
 from dataclasses import dataclass, field
 
-__all__ = ["Format", "FORMATS", "KINDS", "formats_for", "suffixes_for", "format_of",
-           "OutputTargetError", "check_output", "write_output"]
+__all__ = ["FORMATS", "KINDS", "Format", "OutputTargetError", "check_output", "format_of",
+           "formats_for", "suffixes_for", "write_output"]
 
 GRAPHVIZ = "Graphviz"          # the graphviz package (the render extra) and the dot program
 MATPLOTLIB = "matplotlib"      # the plot extra

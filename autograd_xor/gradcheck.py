@@ -10,7 +10,7 @@ from numbers import Real
 from ._checks import shorten
 from .engine import Value, no_grad
 
-__all__ = ["gradcheck", "numerical_grad", "GradcheckError"]
+__all__ = ["GradcheckError", "gradcheck", "numerical_grad"]
 
 
 class GradcheckError(AssertionError):

@@ -7,9 +7,8 @@
 
 from .engine import Value, _constant, _number, apply_op
 
-__all__ = ["squared_error", "half_squared_error", "mse", "binary_cross_entropy",
-           "binary_cross_entropy_with_logits", "hinge", "softmax", "log_softmax",
-           "cross_entropy"]
+__all__ = ["binary_cross_entropy", "binary_cross_entropy_with_logits", "cross_entropy",
+           "half_squared_error", "hinge", "log_softmax", "mse", "softmax", "squared_error"]
 
 
 def _value(x, fn):

@@ -18,8 +18,7 @@ import math
 import threading
 from contextlib import contextmanager
 
-__all__ = ["no_grad", "enable_grad", "is_grad_enabled", "detect_anomaly",
-           "anomaly_enabled"]
+__all__ = ["anomaly_enabled", "detect_anomaly", "enable_grad", "is_grad_enabled", "no_grad"]
 
 _GRAD = contextvars.ContextVar("autograd_xor_grad_enabled", default=True)
 _ANOMALY = contextvars.ContextVar("autograd_xor_detect_anomaly", default=False)

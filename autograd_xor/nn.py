@@ -27,9 +27,9 @@ from ._collector import pause, resume
 from .engine import Value, weighted_sum
 from .files import write_output
 
-__all__ = ["Module", "Neuron", "Layer", "MLP", "ACTIVATIONS", "MODEL_FORMAT", "MODEL_VERSION",
-           "TASKS", "MAX_MODEL_BYTES", "MAX_PARAMETERS", "ModelFileError", "model_json",
-           "load_model"]
+__all__ = ["ACTIVATIONS", "MAX_MODEL_BYTES", "MAX_PARAMETERS", "MLP", "MODEL_FORMAT",
+           "MODEL_VERSION", "TASKS", "Layer", "ModelFileError", "Module", "Neuron", "load_model",
+           "model_json"]
 
 ACTIVATIONS = ("relu", "tanh", "sigmoid", "linear")
 _NAMES = {"relu": "ReLU", "tanh": "Tanh", "sigmoid": "Sigmoid", "linear": "Linear"}

@@ -34,8 +34,8 @@ import math
 from dataclasses import dataclass, field
 from typing import Any, Callable, Optional, Tuple
 
-__all__ = ["Op", "OPS", "lookup", "op_text", "written", "WEIGHTED_SUM", "BCE_EPSILON", "sigmoid",
-           "bce_value", "bce_logits_value", "softmax_floats", "logsumexp"]
+__all__ = ["BCE_EPSILON", "OPS", "WEIGHTED_SUM", "Op", "bce_logits_value", "bce_value", "logsumexp",
+           "lookup", "op_text", "sigmoid", "softmax_floats", "written"]
 
 # PyTorch's binary_cross_entropy clamps the derivative's denominator at EPSILON = 1e-12,
 # a C float: 1e-12 rounded to single precision.

@@ -21,9 +21,9 @@ from ._checks import check_whole_number
 from .engine import no_grad
 from .files import FORMATS, format_of, write_output
 
-__all__ = ["MissingExtraError", "PALETTE", "MARKERS", "TARGETS", "decision_grid", "class_grid",
-           "training_figure", "classifier_figure", "training_image", "plot_training",
-           "check_plot_path", "write_network", "check_graph_path"]
+__all__ = ["MARKERS", "PALETTE", "TARGETS", "MissingExtraError", "check_graph_path",
+           "check_plot_path", "class_grid", "classifier_figure", "decision_grid", "plot_training",
+           "training_figure", "training_image", "write_network"]
 
 # The classes' colours: the Okabe-Ito palette, told apart with every common colour-vision
 # deficiency (orange, blue, bluish green, reddish purple, sky blue, vermillion, yellow), and

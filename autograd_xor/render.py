@@ -49,8 +49,8 @@ from .engine import Value, topological_order
 from .files import formats_for
 from .ops import lookup
 
-__all__ = ["draw_dot", "to_dot", "draw_network", "network_to_dot", "render",
-           "DotNotFoundError", "INSTALL_GRAPHVIZ", "HIGHLIGHT", "INCREASE", "DECREASE"]
+__all__ = ["DECREASE", "HIGHLIGHT", "INCREASE", "INSTALL_GRAPHVIZ", "DotNotFoundError", "draw_dot",
+           "draw_network", "network_to_dot", "render", "to_dot"]
 
 INSTALL_GRAPHVIZ = ("install Graphviz: 'sudo apt-get install graphviz' (Debian/Ubuntu), "
                     "'brew install graphviz' (macOS) or 'conda install -c conda-forge graphviz'")

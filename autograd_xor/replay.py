@@ -85,7 +85,7 @@ from ._replay_guards import (
 from .engine import Value, topological_order
 from .modes import anomaly_enabled, is_grad_enabled
 
-__all__ = ["compile", "Compiled", "CompileError", "replay_graph"]
+__all__ = ["CompileError", "Compiled", "compile", "replay_graph"]
 
 _builtin_compile = compile
 _WS = code.WEIGHTED_SUM.name

@@ -36,8 +36,8 @@ from .engine import Value, topological_order
 from .ops import written
 from .render import CURRENT, PARENT, PENDING
 
-__all__ = ["ForwardStep", "BackwardStep", "Steps", "forward_steps", "backward_steps", "step",
-           "CURRENT", "PARENT", "PENDING"]
+__all__ = ["CURRENT", "PARENT", "PENDING", "BackwardStep", "ForwardStep", "Steps", "backward_steps",
+           "forward_steps", "step"]
 
 
 def _n(x):

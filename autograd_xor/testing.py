@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from .engine import Value, apply_op, topological_order
 from .ops import OPS, lookup, op_text
 
-__all__ = ["Expression", "expressions", "points", "kink_margin", "UNARY", "BINARY"]
+__all__ = ["BINARY", "UNARY", "Expression", "expressions", "kink_margin", "points"]
 
 _INFIX = {"+": operator.add, "-": operator.sub, "*": operator.mul, "/": operator.truediv,
           "**": operator.pow}

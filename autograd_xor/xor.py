@@ -14,8 +14,7 @@ from .losses import binary_cross_entropy
 from .nn import MLP
 from .optim import SGD
 
-__all__ = ["XOR_INPUTS", "XOR_TARGETS", "learned_xor", "XORResult", "make_xor_model",
-           "train_xor"]
+__all__ = ["XOR_INPUTS", "XOR_TARGETS", "XORResult", "learned_xor", "make_xor_model", "train_xor"]
 
 
 def learned_xor(outputs):

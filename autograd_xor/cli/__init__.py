@@ -34,7 +34,7 @@ from ._common import (
     shorten,
 )
 
-__all__ = ["main", "build_parser", "version"]
+__all__ = ["build_parser", "main", "version"]
 
 
 def version():

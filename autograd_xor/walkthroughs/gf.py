@@ -18,8 +18,8 @@ from ..nn import MLP
 from ..optim import SGD
 from ._base import FIGURE_HEADERS, Walkthrough, check_option, figure, figure_rows, fmt, table
 
-__all__ = ["WEIGHTS", "X1", "X2", "Y", "LR", "build", "run", "render", "after_backward",
-           "WALKTHROUGH"]
+__all__ = ["LR", "WALKTHROUGH", "WEIGHTS", "X1", "X2", "Y", "after_backward", "build", "render",
+           "run"]
 
 NAMES = ("w_xg0", "w_xg1", "w_xg2", "w_gf0", "w_gf1")
 WEIGHTS = {"w_xg0": 0.3, "w_xg1": 0.6, "w_xg2": -0.1, "w_gf0": -0.2, "w_gf1": 0.5}

@@ -13,7 +13,7 @@ from ..engine import Value
 from ..nn import Neuron
 from ._base import FIGURE_HEADERS, Walkthrough, check_option, figure, figure_rows, fmt, table
 
-__all__ = ["I", "Y", "W0", "R", "build", "run", "render", "after_backward", "WALKTHROUGH"]
+__all__ = ["W0", "WALKTHROUGH", "I", "R", "Y", "after_backward", "build", "render", "run"]
 
 I, Y, W0, R = 1.5, 0.5, 0.8, 0.1
 STEPS = 20      # enough for w to round to the article's 0.3333

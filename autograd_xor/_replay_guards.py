@@ -291,7 +291,7 @@ class TracedFloat:
 
 def _literal(x):
     if type(x) is float:
-        return f"({repr(x)})" if math.isfinite(x) else \
+        return f"({x!r})" if math.isfinite(x) else \
             ("nan" if x != x else "inf" if x > 0 else "(-inf)")
     return f"({int(x)!r})" if type(x) is bool else f"({x!r})"
 

@@ -31,7 +31,7 @@ engine, to finite differences and to the replay.
 """
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Callable, Optional, Tuple
 
 __all__ = ["BCE_EPSILON", "OPS", "WEIGHTED_SUM", "Op", "bce_logits_value", "bce_value", "logsumexp",
@@ -366,7 +366,7 @@ def _float(text):
 
 
 def _class_index(text):
-    return int(text[2:] if text.startswith("y=") else text)
+    return int(text.removeprefix("y="))
 
 
 _ANY = (-2.0, 2.0)
@@ -530,8 +530,7 @@ def lookup(text):
     for prefix, row in _PREFIXED:
         if text.startswith(prefix) and text != prefix:
             inner = text[len(prefix):]
-            if inner.endswith(")"):
-                inner = inner[:-1]
+            inner = inner.removesuffix(")")
             try:
                 return row, row.parse(inner)
             except ValueError:

@@ -9,7 +9,7 @@ import random
 from dataclasses import dataclass, field
 
 from .datasets import XOR_INPUTS, XOR_TARGETS
-from .engine import Value, no_grad
+from .engine import no_grad
 from .losses import binary_cross_entropy
 from .nn import MLP
 from .optim import SGD

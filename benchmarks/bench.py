@@ -35,7 +35,7 @@ import tracemalloc
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-import workloads as W  # noqa: E402  (the file next to this one)
+import workloads as W  # the file next to this one
 
 HAVE_TORCH = importlib.util.find_spec("torch") is not None
 RECORD = os.path.join(os.path.dirname(HERE), "docs", "benchmarks.json")

@@ -19,9 +19,9 @@ import time
 import tracemalloc
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import workloads as W  # noqa: E402  (the file next to this one)
+import workloads as W  # the file next to this one
 
-import autograd_xor as ax  # noqa: E402
+import autograd_xor as ax
 
 
 def _compiled_step(width, points):

@@ -151,9 +151,8 @@ def test_no_grad_records_no_graph():
 
 
 def test_no_grad_restores_on_error():
-    with pytest.raises(RuntimeError):
-        with no_grad():
-            raise RuntimeError("boom")
+    with pytest.raises(RuntimeError), no_grad():
+        raise RuntimeError("boom")
     assert is_grad_enabled()
 
 
@@ -231,7 +230,7 @@ def test_engine_is_small_enough_to_read_in_one_sitting():
     import ast
     import inspect
 
-    import autograd_xor.engine as engine
+    from autograd_xor import engine
     source = inspect.getsource(engine)
     docstrings = set()
     for node in ast.walk(ast.parse(source)):

@@ -51,7 +51,7 @@ def gf_network():
 def dot_nodes(text):
     """{node id: attribute dict} from our DOT text."""
     out = {}
-    for m in re.finditer(r"^  (\w+) \[(.*)\]$", text, re.M):
+    for m in re.finditer(r"^  (\w+) \[(.*)\]$", text, re.MULTILINE):
         out[m.group(1)] = attrs(m.group(2))
     return out
 
@@ -59,7 +59,7 @@ def dot_nodes(text):
 def dot_edges(text):
     """[(tail, head, attribute dict)] from our DOT text, in order."""
     return [(m.group(1), m.group(2), attrs(m.group(3) or ""))
-            for m in re.finditer(r"^  (\w+) -> (\w+)(?: \[(.*)\])?$", text, re.M)]
+            for m in re.finditer(r"^  (\w+) -> (\w+)(?: \[(.*)\])?$", text, re.MULTILINE)]
 
 
 def attrs(text):
@@ -380,7 +380,7 @@ def test_importing_the_package_needs_neither_graphviz_nor_ipywidgets():
 def test_network_columns_keep_inputs_and_units_in_order():
     net = MLP(2, [4, 1], activations=["tanh", "sigmoid"])
     text = network_to_dot(net)
-    columns = re.findall(r"^  \{ rank=same (.*?)(?: \[style=invis\])? \}$", text, re.M)
+    columns = re.findall(r"^  \{ rank=same (.*?)(?: \[style=invis\])? \}$", text, re.MULTILINE)
     assert columns == ["x0 -> x1 -> b0", "l0n0 -> l0n1 -> l0n2 -> l0n3 -> b1", "l1n0", "y0"]
     # every weight label sits on its own edge, tied to it by a line
     assert all(at.get("decorate") == "true" for _, _, at in weight_edges(text))

@@ -159,8 +159,8 @@ def render(result):
             table(FIGURE_HEADERS, figure_rows(f, [f"new {k}" for k in NAMES]))]
     its = result["iterations"]
     if len(its) > 1:
-        out += ["", f"ITERATIONS (the textbook's spreadsheet: e and y_f before each update, "
-                    f"weights after it)",
+        out += ["", "ITERATIONS (the textbook's spreadsheet: e and y_f before each update, "
+                    "weights after it)",
                 table(["step", "e", "y_f"] + list(NAMES),
                       [[it["step"], f"{it['e']:.6f}", f"{it['y_f']:.6f}"]
                        + [f"{it['weights'][k]:.6f}" for k in NAMES] for it in its])]

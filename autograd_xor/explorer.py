@@ -156,7 +156,7 @@ def _probe(v):
             out.append(0.0 if id(p) in seen else float(p.grad))
             seen.add(id(p))
         return out
-    except Exception:                        # its _backward cannot run alone: no derivatives
+    except Exception:  # noqa: BLE001       # its _backward cannot run alone: no derivatives
         return [0.0] * len(parents)
     finally:
         for p, g in saved:
@@ -296,7 +296,7 @@ def _layout(nodes, rankdir="LR"):
         raise DotNotFoundError("an explorer page")
     try:
         run = subprocess.run([dot, "-Tjson0"], input=_dot_source(nodes, boxes, ovals, rankdir),
-                             capture_output=True, text=True, timeout=DOT_SECONDS)
+                             capture_output=True, text=True, timeout=DOT_SECONDS, check=False)
     except subprocess.TimeoutExpired:
         raise RuntimeError(f"explore: Graphviz took more than {DOT_SECONDS} s to lay out "
                            f"{len(nodes):,} nodes; explore a smaller graph") from None
@@ -470,7 +470,7 @@ _KEYS = ("→ / ←: one step forward / back; Home / End: the start / the end; c
 
 
 def _fragment(ex, mode):
-    nodes, grads = ex._data()
+    nodes, _grads = ex._data()
     svg, boxes, size = ex._drawing()
     n_nodes = len(nodes)
     n = 2 * n_nodes

@@ -167,15 +167,16 @@ def _graph_lines(root, *, show_local=False, highlight=(), grads=None):
     lines = []
     for i, v in enumerate(order):
         grad = grads.get(v, v.grad)
-        label = _Raw('"{ %s | data %s | grad %s }"' % (
+        # a DOT record's braces read better here than doubled in an f-string
+        label = _Raw('"{ %s | data %s | grad %s }"' % (  # noqa: UP031
             _record_field(v.label), _num(v.data), _num(grad)))
         fill = fills.get(v)
-        style = dict(style="filled", fillcolor=fill, penwidth="2") if fill else {}
+        style = {"style": "filled", "fillcolor": fill, "penwidth": "2"} if fill else {}
         lines.append(f"  n{i} {_attrs(label=label, shape='record', **style)}\n")
         if v._prev:
             fused = len(v._prev) > 2 or v._op == "Σw·x+b"
             shape = "box" if fused else "ellipse"
-            op_style = dict(style="filled", fillcolor=fill) if fill else {}
+            op_style = {"style": "filled", "fillcolor": fill} if fill else {}
             roles = _operand_roles(v)
             op_label = _op_label(v._op, roles)
             lines.append(f"  n{i}op {_attrs(label=op_label, shape=shape, **op_style)}\n")
@@ -346,10 +347,10 @@ def _width(x, biggest):
 def _signed(x):
     """The colour and line style of a signed quantity: blue solid, orange dashed, grey."""
     if x > 0:
-        return dict(color=INCREASE, fontcolor=INCREASE)
+        return {"color": INCREASE, "fontcolor": INCREASE}
     if x < 0:
-        return dict(color=DECREASE, fontcolor=DECREASE, style="dashed")
-    return dict(color=UNCHANGED, fontcolor=UNCHANGED)
+        return {"color": DECREASE, "fontcolor": DECREASE, "style": "dashed"}
+    return {"color": UNCHANGED, "fontcolor": UNCHANGED}
 
 
 def _weight_edge(p, heaviest, show_labels):

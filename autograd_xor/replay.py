@@ -267,7 +267,7 @@ class Compiled:
             try:
                 with recording(rec):
                     out = self.fn(*pargs, **dict(pkw))
-            except Exception:
+            except Exception:  # noqa: BLE001  (whatever fn raised: it is tried again below)
                 # if fn works with plain floats, it could not work with the stand-ins (e.g.
                 # isinstance(x, float)): from now on trace with plain floats, each held to
                 # its number; if not, its error is its own

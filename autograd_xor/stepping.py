@@ -128,7 +128,7 @@ class ForwardStep(_Step):
         fills = {v: PENDING for v in self.order[self.index + 1:]}
         fills.update({p: PARENT for p in self.node._prev})
         fills[self.node] = CURRENT
-        return dict(highlight=fills, show_local=True, grads={v: 0.0 for v in self.order})
+        return {"highlight": fills, "show_local": True, "grads": {v: 0.0 for v in self.order}}
 
 
 class BackwardStep(_Step):
@@ -181,7 +181,7 @@ class BackwardStep(_Step):
     def _drawing(self):
         fills = {p: PARENT for p in self.node._prev}
         fills[self.node] = CURRENT
-        return dict(highlight=fills, show_local=True, grads=self.grads)
+        return {"highlight": fills, "show_local": True, "grads": self.grads}
 
 
 def forward_steps(root):

@@ -58,7 +58,7 @@ def measure_compile_cost(width, points=100):
     eager = time.perf_counter() - t0
     lines = step.source.count("\n")
     del model, step
-    model, step = _compiled_step(width, points)
+    _model, step = _compiled_step(width, points)
     gc.collect()
     tracemalloc.start()
     base = tracemalloc.get_traced_memory()[0]

@@ -63,7 +63,8 @@ def page_namespace(page):
     namespace = {}
     for example in doctest.DocTestParser().get_examples(text, page):
         try:
-            exec(compile(example.source, page, "exec"), namespace)
+            # the page's own examples, as doctest would run them
+            exec(compile(example.source, page, "exec"), namespace)  # noqa: S102
         except Exception:
             if not example.exc_msg:              # an example that shows an error may raise
                 raise
@@ -342,7 +343,8 @@ def benchmark_markdown(root):
         with tempfile.TemporaryDirectory() as tmp:
             r = subprocess.run([sys.executable, os.path.join(root, "benchmarks", "bench.py"),
                                 "--quick", "--json", os.path.join(tmp, "results.json")],
-                               capture_output=True, text=True, cwd=root, timeout=600)
+                               capture_output=True, text=True, cwd=root, timeout=600,
+                               check=False)
         if r.returncode != 0:
             raise PluginError("the performance page runs benchmarks/bench.py --quick, which "
                               f"failed (install the docs extra: pip install -e '.[docs]'):\n"

@@ -290,7 +290,7 @@ def test_the_stepper_keeps_the_current_node_in_view_and_its_zoom(monkeypatch):
     root = train_loss()
     w, shown = stepper_svgs(monkeypatch, root)
     ex = explore(root)
-    (width, height), boxes = ex.size()
+    (width, _height), boxes = ex.size()
     assert width > jupyter.VIEW[0]                      # the graph is wider than the window
     w.set_zoom(1.25)
     windows = []

@@ -16,7 +16,7 @@ def run_in_thread(fn):
     def target():
         try:
             out["value"] = fn()
-        except BaseException as e:          # the test thread re-raises it
+        except BaseException as e:  # noqa: BLE001  (the test thread re-raises it)
             out["error"] = e
     t = threading.Thread(target=target)
     t.start()

@@ -51,8 +51,8 @@ def test_decision_grid_records_no_graph():
 
 
 @pytest.mark.parametrize("kwargs, words", [
-    (dict(n=1), "n (points per side)"), (dict(n=2.5), "n (points per side)"),
-    (dict(lo=1.0, hi=0.0), "lo < hi"),
+    ({"n": 1}, "n (points per side)"), ({"n": 2.5}, "n (points per side)"),
+    ({"lo": 1.0, "hi": 0.0}, "lo < hi"),
 ])
 def test_decision_grid_rejects_bad_options(kwargs, words):
     with pytest.raises(ValueError, match=words.replace("(", r"\(").replace(")", r"\)")):

@@ -75,7 +75,7 @@ def svg_texts(svg):
 # --- DOT text ------------------------------------------------------------------------------
 
 def test_dot_ids_follow_the_topological_order():
-    a, b, c, d = small_graph()
+    a, _b, _c, d = small_graph()
     order = topological_order(d)
     nodes = dot_nodes(to_dot(d))
     for i, v in enumerate(order):
@@ -89,7 +89,7 @@ def test_dot_ids_follow_the_topological_order():
 
 
 def test_edges_go_parent_to_op_to_result():
-    a, b, c, d = small_graph()
+    _a, _b, _c, d = small_graph()
     order = topological_order(d)
     index = {v: i for i, v in enumerate(order)}
     edges = {(t, h) for t, h, _ in dot_edges(to_dot(d))}
@@ -118,7 +118,7 @@ def test_a_reused_node_has_one_edge_per_use():
 
 
 def test_show_local_writes_each_local_derivative_on_its_edge():
-    a, b, c, d = small_graph()
+    _a, _b, _c, d = small_graph()
     order = topological_order(d)
     plain = dot_edges(to_dot(d))
     assert all("label" not in at for _, _, at in plain)
@@ -142,7 +142,7 @@ def test_fused_neuron_node_is_a_box_with_its_factors_on_the_edges():
 
 
 def test_highlight_by_value_label_or_mapping():
-    a, b, c, d = small_graph()
+    a, _b, c, d = small_graph()
     i_c = topological_order(d).index(c)
     for highlight in ([c], ["c"], {c: HIGHLIGHT}, c, "c"):
         nodes = dot_nodes(to_dot(d, highlight=highlight))
@@ -162,7 +162,7 @@ def test_highlight_errors_name_the_problem():
 
 
 def test_grads_override_shows_other_gradients():
-    a, b, c, d = small_graph()
+    a, b, _c, d = small_graph()
     nodes = dot_nodes(to_dot(d, grads={a: 0.25}))
     assert "grad 0.2500" in nodes["n0"]["label"]
     assert f"grad {b.grad:.4f}" in nodes["n1"]["label"]
@@ -281,7 +281,7 @@ def test_layer_and_neuron_draw_too():
 
 @pytest.mark.needs_dot
 def test_svg_is_well_formed_and_carries_labels_values_grads_and_ops():
-    a, b, c, d = small_graph()
+    _a, _b, _c, d = small_graph()
     n = Neuron(1, activation="sigmoid", weights=[0.5], bias=0.1)
     e = n([d]) * 1.0
     e.backward()

@@ -189,7 +189,7 @@ def test_step_drawings_highlight_the_node_its_parents_and_show_grads_so_far():
 
 @pytest.mark.needs_dot
 def test_a_step_displays_its_text_and_graph():
-    s = list(backward_steps(graph()))[0]
+    s = next(iter(backward_steps(graph())))
     html = s._repr_html_()
     assert "backward 1/" in html
     ET.fromstring(html[html.index("<svg"):])         # a well-formed SVG follows the text
@@ -197,7 +197,7 @@ def test_a_step_displays_its_text_and_graph():
 
 def test_a_step_without_dot_still_displays_its_text(monkeypatch, tmp_path):
     monkeypatch.setenv("PATH", str(tmp_path))
-    html = list(forward_steps(graph()))[0]._repr_html_()
+    html = next(iter(forward_steps(graph())))._repr_html_()
     assert "forward 1/" in html and "no drawing" in html and "apt-get install graphviz" in html
 
 

@@ -130,5 +130,5 @@ def test_xor_relu_graph_and_network():
 @pytest.mark.parametrize("name", ["xor-sigmoid", "xor-relu"])
 @pytest.mark.parametrize("bad", [{"epochs": 0}, {"seed": 1.5}])
 def test_bad_options(name, bad):
-    with pytest.raises(ValueError, match=list(bad)[0]):
+    with pytest.raises(ValueError, match=next(iter(bad))):
         get(name).run(**bad)

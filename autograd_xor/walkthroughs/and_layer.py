@@ -88,7 +88,7 @@ def build():
 
 
 def run():
-    model, n = build()
+    _model, n = build()
     values = {}
     for j in range(2):
         out = n[f"output{j}"]

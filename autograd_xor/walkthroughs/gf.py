@@ -70,7 +70,7 @@ def build(weights=None):
 def _step(weights):
     """One iteration of the textbook's algorithm at `weights`: every figure, and the new
     weights."""
-    model, n = build(weights)
+    _model, n = build(weights)
     grads = {k: n[k].grad for k in NAMES}
     deltas = {k: -LR * grads[k] for k in NAMES}
     params = [n[k] for k in NAMES]

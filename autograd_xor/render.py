@@ -40,14 +40,22 @@ and the sign is also in the line style and in the number on the edge.
     <BLANKLINE>
 """
 
+from __future__ import annotations
+
 import math
 import re
 import shutil
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 from .engine import Value, topological_order
 from .files import formats_for
 from .ops import lookup
+
+if TYPE_CHECKING:
+    import graphviz
+
+    from .nn import Module
 
 __all__ = ["DECREASE", "HIGHLIGHT", "INCREASE", "INSTALL_GRAPHVIZ", "DotNotFoundError", "draw_dot",
            "draw_network", "network_to_dot", "render", "to_dot"]
@@ -73,7 +81,7 @@ class DotNotFoundError(RuntimeError):
         True
     """
 
-    def __init__(self, format="svg"):
+    def __init__(self, format: str = "svg") -> None:
         super().__init__(
             f"the Graphviz 'dot' program is not installed (or not on PATH), so the graph "
             f"cannot be drawn as {format}; {INSTALL_GRAPHVIZ}. DOT text needs no Graphviz: "
@@ -219,7 +227,9 @@ def _op_label(op, roles):
     return written.format(*roles)
 
 
-def to_dot(root, rankdir="LR", *, show_local=False, highlight=(), grads=None):
+def to_dot(root: Value, rankdir: str = "LR", *, show_local: bool = False,
+           highlight: Iterable[Value | str] | Mapping[Value, str] = (),
+           grads: Mapping[Value, float] | None = None) -> str:
     """The DOT text of the graph behind `root`, in plain Python (no Graphviz needed).
 
     `show_local=True` writes each edge's local derivative on it (`×0.5000`: the factor the
@@ -370,9 +380,12 @@ def _edge(p, biggest, show_labels, show_grad):
                   penwidth=f"{_width(step, biggest):.2f}")
 
 
-def network_to_dot(model, rankdir="LR", *, input_labels=None, output_labels=None,
-                   neuron_labels=None, show_labels=True, show_grad=None,
-                   weight_colours=False):
+def network_to_dot(model: Module, rankdir: str = "LR", *,
+                   input_labels: Sequence[str] | None = None,
+                   output_labels: Sequence[str] | None = None,
+                   neuron_labels: Sequence[Sequence[str]] | None = None,
+                   show_labels: bool = True, show_grad: bool | None = None,
+                   weight_colours: bool = False) -> str:
     """The DOT text of `draw_network(model)`, in plain Python (no Graphviz needed).
 
         >>> from autograd_xor import Neuron
@@ -422,7 +435,8 @@ def _drawing_class():
     if _DRAWING is None:
         graphviz = _graphviz()
 
-        class Drawing(graphviz.Digraph):
+        # (mypy reads the `graphviz` imported at run time as a variable, not a module)
+        class Drawing(graphviz.Digraph):  # type: ignore[name-defined]
             """A `graphviz.Digraph` (shows itself as SVG in Jupyter) with clear errors."""
 
             def pipe(self, format=None, *args, **kwargs):
@@ -455,7 +469,9 @@ def _digraph(lines, rankdir, format):
     return _drawing_class()(body=_wrap(lines, rankdir), format=format)
 
 
-def draw_dot(root, rankdir="LR", *, show_local=False, highlight=(), grads=None, format="svg"):
+def draw_dot(root: Value, rankdir: str = "LR", *, show_local: bool = False,
+             highlight: Iterable[Value | str] | Mapping[Value, str] = (),
+             grads: Mapping[Value, float] | None = None, format: str = "svg") -> graphviz.Digraph:
     """The graph behind `root` as a `graphviz.Digraph` (it displays itself in Jupyter).
 
     The options are those of `to_dot()`, whose text is the Digraph's `.source`; `format` is
@@ -472,9 +488,12 @@ def draw_dot(root, rankdir="LR", *, show_local=False, highlight=(), grads=None, 
     return _digraph(lines, rankdir, format)
 
 
-def draw_network(model, rankdir="LR", *, input_labels=None, output_labels=None,
-                 neuron_labels=None, show_labels=True, show_grad=None, weight_colours=False,
-                 format="svg"):
+def draw_network(model: Module, rankdir: str = "LR", *,
+                 input_labels: Sequence[str] | None = None,
+                 output_labels: Sequence[str] | None = None,
+                 neuron_labels: Sequence[Sequence[str]] | None = None,
+                 show_labels: bool = True, show_grad: bool | None = None,
+                 weight_colours: bool = False, format: str = "svg") -> graphviz.Digraph:
     """The neuron-level picture of an `MLP`, `Layer` or `Neuron` as a `graphviz.Digraph`.
 
     Inputs are named `x1, x2, ...` (or `input_labels`), outputs `output y` (or
@@ -499,7 +518,7 @@ def draw_network(model, rankdir="LR", *, input_labels=None, output_labels=None,
     return _digraph(lines, rankdir, format)
 
 
-def render(graph, format="svg"):
+def render(graph: Value | Module | graphviz.Digraph, format: str = "svg") -> bytes:
     """The drawing as bytes in `format` ('svg', 'png' or 'dot'): `graph` is a `Value`, a model
     or a `Digraph` from `draw_dot`/`draw_network`. 'dot' needs no Graphviz at all; the others
     raise `DotNotFoundError` (saying how to install Graphviz) when `dot` is missing.
@@ -511,15 +530,16 @@ def render(graph, format="svg"):
     """
     if format not in formats_for("graph"):
         raise ValueError(f"format must be one of {formats_for('graph')}, got {format!r}")
+    drawing: Any = graph
     if isinstance(graph, Value) or not hasattr(graph, "source"):
         if format == "dot":
             text = to_dot(graph) if isinstance(graph, Value) else network_to_dot(graph)
             return text.encode("utf-8")
-        graph = draw_dot(graph) if isinstance(graph, Value) else draw_network(graph)
+        drawing = draw_dot(graph) if isinstance(graph, Value) else draw_network(graph)
     if format == "dot":
-        return graph.source.encode("utf-8")
+        return drawing.source.encode("utf-8")
     graphviz = _graphviz()
     try:
-        return graph.pipe(format=format)
+        return drawing.pipe(format=format)
     except graphviz.ExecutableNotFound:
         raise DotNotFoundError(format) from None

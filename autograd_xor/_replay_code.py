@@ -44,6 +44,7 @@ to right, so that is the same float as two statements.)
 import math
 import re
 from collections import Counter
+from typing import Any
 
 from .ops import WEIGHTED_SUM, lookup, sigmoid
 
@@ -115,7 +116,7 @@ class Graph:
         return cls(ops, parents, leaves, plain, live=live)
 
 
-_NO_NUMBERS = {}
+_NO_NUMBERS: dict[Any, Any] = {}
 
 
 def weighted_inputs(v):

@@ -45,6 +45,7 @@ from contextlib import contextmanager
 from itertools import chain
 from numbers import Real
 from operator import is_
+from typing import Any
 
 from . import engine as _engine, modes as _modes, ops as _ops
 from .engine import Value
@@ -372,9 +373,9 @@ for _name, _symbol, _fn in [("lt", "<", lambda a, b: a < b), ("le", "<=", lambda
                             ("eq", "==", lambda a, b: a == b),
                             ("ne", "!=", lambda a, b: a != b)]:
     setattr(TracedFloat, f"__{_name}__", _compare(_symbol, _fn))
-TracedFloat.__neg__ = _unary("-", lambda a: -a)
-TracedFloat.__pos__ = _unary("+", lambda a: +a)
-TracedFloat.__abs__ = _unary("abs", abs)
+TracedFloat.__neg__ = _unary("-", lambda a: -a)    # type: ignore[operator]
+TracedFloat.__pos__ = _unary("+", lambda a: +a)    # type: ignore[operator]
+TracedFloat.__abs__ = _unary("abs", abs)           # type: ignore[attr-defined]
 for _name in ["hash", "int", "round", "trunc", "floor", "ceil", "divmod", "rdivmod"]:
     setattr(TracedFloat, f"__{_name}__", _tainting(f"__{_name}__"))
 Real.register(TracedFloat)
@@ -386,7 +387,7 @@ _STDLIB = sysconfig.get_paths()["stdlib"]
 _PLAIN = frozenset({int, str, bool, bytes, range, complex, type(None)})
 _OPAQUE = (types.ModuleType, types.BuiltinFunctionType, types.CodeType, threading.Thread,
            type(threading.Lock()), types.GeneratorType)
-_names_cache = {}
+_names_cache: dict[Any, Any] = {}
 
 
 def _global_names(code):
@@ -416,7 +417,7 @@ def _is_library(obj):
     return library
 
 
-_LIBRARY = {}
+_LIBRARY: dict[Any, Any] = {}
 
 
 def state_roots(fn, getters=None):
@@ -623,7 +624,7 @@ def _kind(t):
     return kind
 
 
-_KINDS = {}
+_KINDS: dict[Any, Any] = {}
 
 
 def _slot_names(t):
@@ -767,7 +768,7 @@ def _buffer_bytes(x):
     return view.format, view.shape, view.tobytes()
 
 
-_SLOTS = {}
+_SLOTS: dict[Any, Any] = {}
 _FLOAT = {float}
 _ROWS = {list, tuple}
 _VALUES = {Value, type(Value(0.0))}

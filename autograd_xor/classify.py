@@ -23,6 +23,8 @@ default is the full batch: one step per epoch.
     True
 """
 
+from __future__ import annotations
+
 import math
 import random
 from dataclasses import dataclass, field
@@ -245,7 +247,7 @@ class ClassifierResult:
     y_test: list
     losses: list = field(default_factory=list)
     train_accuracy: float = float("nan")
-    test_accuracy: float = None
+    test_accuracy: float | None = None
 
     @property
     def learned(self):

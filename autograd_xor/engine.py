@@ -288,8 +288,8 @@ class _UserValue(Value):
     nodes that ops make, it may carry attributes of its own (`_backward`, `p.m`, ...)."""
 
 
-def _make_unary_method(op):
-    def method(self):
+def _make_unary_method(op: Any) -> Any:
+    def method(self: Value) -> Value:
         return apply_op(op.name, self)
     method.__name__ = method.__qualname__ = op.method    # (its __doc__ is set below)
     return method

@@ -1,12 +1,13 @@
 # autograd_xor: `make demo` runs the main job, `make test` the whole suite, `make docs` builds
-# the documentation and `make notebooks` opens the notebooks. Each creates .venv and installs
-# what it needs on a fresh machine; the command itself is then .venv/bin/autograd-xor.
+# the documentation, `make lint` runs ruff and mypy and `make notebooks` opens the notebooks.
+# Each creates .venv and installs what it needs on a fresh machine; the command itself is then
+# .venv/bin/autograd-xor.
 
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: demo test test-slow dot chromium clean bench bench-quick docs serve-docs notebooks
+.PHONY: demo test test-slow lint dot chromium clean bench bench-quick docs serve-docs notebooks
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -69,6 +70,16 @@ test: $(VENV)/.installed-test dot chromium
 test-slow: $(VENV)/.installed-test $(VENV)/.installed-docs dot chromium
 	$(BIN)/python -m pytest -q -m slow tests
 
+# ruff (its default rules, with the exceptions in pyproject.toml) over the whole repository,
+# and mypy over the package, at the versions the lint extra pins.
+$(VENV)/.installed-lint: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e ".[lint]"
+	touch $@
+
+lint: $(VENV)/.installed-lint
+	$(BIN)/ruff check .
+	$(BIN)/mypy autograd_xor
+
 $(VENV)/.installed-docs: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install -q -e ".[docs]"
 	touch $@
@@ -105,4 +116,4 @@ bench-quick: $(VENV)/.installed-bench
 	$(BIN)/python benchmarks/bench.py --quick
 
 clean:
-	rm -rf $(VENV) .pytest_cache .hypothesis site build *.egg-info
+	rm -rf $(VENV) .pytest_cache .hypothesis .ruff_cache .mypy_cache site build *.egg-info

@@ -8,23 +8,41 @@ backpropagation, a drop-in for micrograd with rendering, stepping and gradient c
     1.0
 """
 
-from .engine import (Value, detect_anomaly, enable_grad, is_grad_enabled, no_grad,
-                     topological_order, weighted_sum)
-from .replay import Compiled, CompileError, compile
+# Drawing, stepping and exploring import graphviz/ipywidgets only when a drawing or widget
+# is made.
+from . import datasets
+from .engine import (
+    Value,
+    detect_anomaly,
+    enable_grad,
+    is_grad_enabled,
+    no_grad,
+    topological_order,
+    weighted_sum,
+)
+from .explorer import explore
 from .gradcheck import GradcheckError, gradcheck, numerical_grad
-from .losses import (binary_cross_entropy, binary_cross_entropy_with_logits, cross_entropy,
-                     half_squared_error, hinge, log_softmax, mse, softmax, squared_error)
+from .losses import (
+    binary_cross_entropy,
+    binary_cross_entropy_with_logits,
+    cross_entropy,
+    half_squared_error,
+    hinge,
+    log_softmax,
+    mse,
+    softmax,
+    squared_error,
+)
 from .nn import MLP, Layer, Module, Neuron, load_model as load
 from .optim import SGD, Adam, AdamW
-from . import datasets
-# Drawing and stepping import graphviz/ipywidgets only when a drawing or widget is made.
 from .render import draw_dot, draw_network, to_dot
+from .replay import Compiled, CompileError, compile
 from .stepping import step
-from .explorer import explore
 
 __version__ = "0.1.0"
 
-__all__ = [
+# grouped by layer, in the order docs/api.md names them, rather than sorted
+__all__ = [  # noqa: RUF022
     "Value", "no_grad", "enable_grad", "is_grad_enabled", "detect_anomaly",
     "topological_order", "weighted_sum", "compile", "Compiled", "CompileError",
     "gradcheck", "numerical_grad", "GradcheckError",

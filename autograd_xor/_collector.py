@@ -23,7 +23,7 @@ engine's call: the next object that your own code makes runs it as usual.
 import gc
 from itertools import repeat
 
-__all__ = ["pause", "resume", "Pool"]
+__all__ = ["Pool", "pause", "resume"]
 
 BATCH = 1024
 

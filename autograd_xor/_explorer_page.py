@@ -9,7 +9,7 @@ hides the "scripts are blocked" note. `explorer.py` writes the markup both refer
     True
 """
 
-__all__ = ["STYLE", "SCRIPT"]
+__all__ = ["SCRIPT", "STYLE"]
 
 # Okabe-Ito colours: orange #E69F00 (this step's node), sky blue #56B4E9 (its operands, or
 # the nodes it passes its gradient to), blue #0072B2 (the clicked node and its consumers),

@@ -44,6 +44,7 @@ to right, so that is the same float as two statements.)
 import math
 import re
 from collections import Counter
+from typing import Any
 
 from .ops import WEIGHTED_SUM, lookup, sigmoid
 
@@ -115,7 +116,7 @@ class Graph:
         return cls(ops, parents, leaves, plain, live=live)
 
 
-_NO_NUMBERS = {}
+_NO_NUMBERS: dict[Any, Any] = {}
 
 
 def weighted_inputs(v):
@@ -359,7 +360,7 @@ class _Ops:
 
     def forward(self, text, operands, numbers, out, lname):
         """Lines that set `out` (and `lname`, the local derivatives of a table op)."""
-        op, k, name = self.rows[text]
+        op, _k, name = self.rows[text]
         if op is WEIGHTED_SUM:
             terms, pos = [operands[-1]], 0
             for x in numbers:
@@ -382,7 +383,7 @@ class _Ops:
     def backward(self, text, operands, numbers, out, lname, grad, targets):
         """Lines that add this node's share of `grad` into each target (an lvalue, or None
         for a parent whose gradient nobody needs), in parent order as backward() does."""
-        op, k, name = self.rows[text]
+        op, _k, _name = self.rows[text]
         lines = []
         if op is WEIGHTED_SUM:
             local, pos = [], 0
@@ -498,7 +499,9 @@ class _Generator:
         root = self._value(g.n - 1)
         end.append(f"return ({root}{outs})" if g.shaped else f"return {root}")
         source = "def replay(L, A):\n    " + "\n    ".join(fwd + bwd + end) + "\n"
-        exec(_builtin_compile(source, "<autograd_xor.compile replay>", "exec"), self.env)
+        # the replay is code generated here from the traced graph, not from user input
+        exec(_builtin_compile(source, "<autograd_xor.compile replay>", "exec"),  # noqa: S102
+             self.env)
         return source, self.env["replay"]
 
     # which nodes go into loops
@@ -553,11 +556,11 @@ class _Generator:
                       for r in blk.carried}
             blk.wanted = w = [False] * blk.period
 
-            def leads(op):
+            def leads(op):                    # (used only in this turn of the loop)
                 kind, x = op
-                return (w[x] if kind == "v" else w[x] or before[x] if kind == "c" else
+                return (w[x] if kind == "v" else w[x] or before[x] if kind == "c" else  # noqa: B023
                         wanted[x] if kind in ("shared", "out") else
-                        kind == "t" and self._live_column(blk, x))
+                        kind == "t" and self._live_column(blk, x))  # noqa: B023
             changed = True
             while changed:                    # until the blocks agree
                 changed = False

@@ -43,16 +43,15 @@ import threading
 import types
 from contextlib import contextmanager
 from itertools import chain
-from operator import is_
 from numbers import Real
+from operator import is_
+from typing import Any
 
-from . import engine as _engine
-from . import modes as _modes
-from . import ops as _ops
+from . import engine as _engine, modes as _modes, ops as _ops
 from .engine import Value
 
-__all__ = ["Recorder", "recording", "TracedFloat", "Snapshot", "state_roots", "flatten_args",
-           "proxied_args", "same_bits", "condition_code"]
+__all__ = ["Recorder", "Snapshot", "TracedFloat", "condition_code", "flatten_args", "proxied_args",
+           "recording", "same_bits", "state_roots"]
 
 _DATA = Value.__dict__["data"]        # the slots, as member descriptors
 _GRAD = Value.__dict__["grad"]
@@ -293,7 +292,7 @@ class TracedFloat:
 
 def _literal(x):
     if type(x) is float:
-        return f"({repr(x)})" if math.isfinite(x) else \
+        return f"({x!r})" if math.isfinite(x) else \
             ("nan" if x != x else "inf" if x > 0 else "(-inf)")
     return f"({int(x)!r})" if type(x) is bool else f"({x!r})"
 
@@ -374,9 +373,9 @@ for _name, _symbol, _fn in [("lt", "<", lambda a, b: a < b), ("le", "<=", lambda
                             ("eq", "==", lambda a, b: a == b),
                             ("ne", "!=", lambda a, b: a != b)]:
     setattr(TracedFloat, f"__{_name}__", _compare(_symbol, _fn))
-TracedFloat.__neg__ = _unary("-", lambda a: -a)
-TracedFloat.__pos__ = _unary("+", lambda a: +a)
-TracedFloat.__abs__ = _unary("abs", abs)
+TracedFloat.__neg__ = _unary("-", lambda a: -a)    # type: ignore[operator]
+TracedFloat.__pos__ = _unary("+", lambda a: +a)    # type: ignore[operator]
+TracedFloat.__abs__ = _unary("abs", abs)           # type: ignore[attr-defined]
 for _name in ["hash", "int", "round", "trunc", "floor", "ceil", "divmod", "rdivmod"]:
     setattr(TracedFloat, f"__{_name}__", _tainting(f"__{_name}__"))
 Real.register(TracedFloat)
@@ -388,7 +387,7 @@ _STDLIB = sysconfig.get_paths()["stdlib"]
 _PLAIN = frozenset({int, str, bool, bytes, range, complex, type(None)})
 _OPAQUE = (types.ModuleType, types.BuiltinFunctionType, types.CodeType, threading.Thread,
            type(threading.Lock()), types.GeneratorType)
-_names_cache = {}
+_names_cache: dict[Any, Any] = {}
 
 
 def _global_names(code):
@@ -418,7 +417,7 @@ def _is_library(obj):
     return library
 
 
-_LIBRARY = {}
+_LIBRARY: dict[Any, Any] = {}
 
 
 def state_roots(fn, getters=None):
@@ -442,7 +441,7 @@ def state_roots(fn, getters=None):
         add("self", fn.__self__)
         fn = fn.__func__
     elif not isinstance(fn, (types.FunctionType, types.BuiltinFunctionType)) and \
-            hasattr(type(fn), "__call__") and not isinstance(fn, type):
+            callable(fn) and not isinstance(fn, type):
         add("the callable object", fn)
         fn = type(fn).__call__
     if not isinstance(fn, types.FunctionType):
@@ -570,7 +569,8 @@ def _compiled_checks(checks):
     lines = [f"    if not ({' and '.join(conditions[c:c + 64])}): return False"
              for c in range(0, len(conditions), 64)]
     source = "def holds():\n" + "\n".join(lines + ["    return True"]) + "\n"
-    exec(compile(source, "<autograd_xor.compile guards>", "exec"), env)
+    # the guard is code generated here from the recorded conditions, not from user input
+    exec(compile(source, "<autograd_xor.compile guards>", "exec"), env)  # noqa: S102
     return env["holds"]
 
 
@@ -624,7 +624,7 @@ def _kind(t):
     return kind
 
 
-_KINDS = {}
+_KINDS: dict[Any, Any] = {}
 
 
 def _slot_names(t):
@@ -768,7 +768,7 @@ def _buffer_bytes(x):
     return view.format, view.shape, view.tobytes()
 
 
-_SLOTS = {}
+_SLOTS: dict[Any, Any] = {}
 _FLOAT = {float}
 _ROWS = {list, tuple}
 _VALUES = {Value, type(Value(0.0))}

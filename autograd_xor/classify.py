@@ -23,22 +23,22 @@ default is the full batch: one step per epoch.
     True
 """
 
+from __future__ import annotations
+
 import math
 import random
 from dataclasses import dataclass, field
 
 from . import datasets
-from ._checks import check_whole_number
-from ._checks import shorten
+from ._checks import check_whole_number, shorten
 from .engine import no_grad
 from .losses import binary_cross_entropy, cross_entropy, hinge
 from .nn import MLP, TASKS
 from .optim import SGD, Adam
 from .replay import compile
 
-__all__ = ["DATASETS", "OPTIMIZERS", "DEFAULTS", "LEARNED", "DataSet", "ClassifierResult",
-           "load_data", "make_classifier", "fit_loss", "predict", "accuracy",
-           "train_classifier"]
+__all__ = ["DATASETS", "DEFAULTS", "LEARNED", "OPTIMIZERS", "ClassifierResult", "DataSet",
+           "accuracy", "fit_loss", "load_data", "make_classifier", "predict", "train_classifier"]
 
 
 @dataclass(frozen=True)
@@ -247,7 +247,7 @@ class ClassifierResult:
     y_test: list
     losses: list = field(default_factory=list)
     train_accuracy: float = float("nan")
-    test_accuracy: float = None
+    test_accuracy: float | None = None
 
     @property
     def learned(self):

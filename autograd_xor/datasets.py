@@ -17,13 +17,20 @@ on nor disturbs `random.seed`). No NumPy is needed.
     [32, 32, 16]
 """
 
+from __future__ import annotations
+
 import math
 import random
+from collections.abc import Iterable, Iterator
+from typing import TypeVar
 
-from ._options import finite_number, non_negative
 from ._checks import shorten
+from ._options import finite_number, non_negative
 
-__all__ = ["xor", "moons", "circles", "spiral", "batches", "split"]
+Row = TypeVar("Row")            # an example (a row of X) and its label, whatever they are
+Label = TypeVar("Label")
+
+__all__ = ["batches", "circles", "moons", "spiral", "split", "xor"]
 
 # The XOR truth table, as floats: the main job's data (autograd_xor.xor trains on it).
 XOR_INPUTS = [[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]]
@@ -59,7 +66,7 @@ def _rng(who, seed):
     return random.Random(seed)
 
 
-def _examples(who, X, y):
+def _examples(who: str, X: Iterable[Row], y: Iterable[Label]) -> tuple[list[Row], list[Label]]:
     """X and y as lists of the same, non-zero length."""
     try:
         X, y = list(X), list(y)
@@ -74,7 +81,7 @@ def _examples(who, X, y):
     return X, y
 
 
-def _shuffled(rng, X, y):
+def _shuffled(rng: random.Random, X: list[Row], y: list[Label]) -> tuple[list[Row], list[Label]]:
     order = list(range(len(X)))
     rng.shuffle(order)
     return [X[i] for i in order], [y[i] for i in order]
@@ -89,7 +96,7 @@ def _linspace(start, stop, k, endpoint=True):
 
 # --- the data sets -----------------------------------------------------------------------
 
-def xor():
+def xor() -> tuple[list[list[float]], list[int]]:
     """The four XOR points and their labels, y = x1 XOR x2 (the XOR trainer's data, with
     int labels; a new list each call).
 
@@ -100,7 +107,8 @@ def xor():
     return [list(row) for row in XOR_INPUTS], [int(t) for t in XOR_TARGETS]
 
 
-def moons(n=100, noise=0.1, seed=None):
+def moons(n: int = 100, noise: float = 0.1,
+          seed: int | None = None) -> tuple[list[list[float]], list[int]]:
     """Two interleaving half circles, as scikit-learn's `make_moons`: n / 2 points of class 0
     on the upper arc (cos t, sin t) and n / 2 of class 1 on the lower arc (1 − cos t,
     0.5 − sin t), t evenly spaced over [0, π], plus Gaussian noise of standard deviation
@@ -125,7 +133,8 @@ def moons(n=100, noise=0.1, seed=None):
     return _shuffled(rng, _jitter(rng, X, noise), y)
 
 
-def circles(n=100, noise=0.05, factor=0.5, seed=None):
+def circles(n: int = 100, noise: float = 0.05, factor: float = 0.5,
+            seed: int | None = None) -> tuple[list[list[float]], list[int]]:
     """A circle inside another, as scikit-learn's `make_circles`: n / 2 points of class 0 on
     the unit circle (cos t, sin t) and n / 2 of class 1 on the circle of radius `factor`
     (factor · cos t, factor · sin t), t evenly spaced over [0, 2π), plus Gaussian noise of
@@ -152,7 +161,8 @@ def circles(n=100, noise=0.05, factor=0.5, seed=None):
     return _shuffled(rng, _jitter(rng, X, noise), y)
 
 
-def spiral(n=300, classes=3, noise=0.2, seed=None):
+def spiral(n: int = 300, classes: int = 3, noise: float = 0.2,
+           seed: int | None = None) -> tuple[list[list[float]], list[int]]:
     """Interleaved spiral arms, one per class, as in Stanford's CS231n notes: for class j,
     n / classes points at radius r evenly spaced over [0, 1] and angle
     θ = 4j + 4r + (Gaussian noise of standard deviation `noise`), at
@@ -188,7 +198,8 @@ def _jitter(rng, X, noise):
 
 # --- minibatches and train/test splits --------------------------------------------------
 
-def batches(X, y, size, seed=None):
+def batches(X: Iterable[Row], y: Iterable[Label], size: int,
+            seed: int | None = None) -> Iterator[tuple[list[Row], list[Label]]]:
     """Yield `(X_batch, y_batch)` minibatches of `size` examples for one epoch: the examples
     are shuffled (with `random.Random(seed)`) and every one appears in exactly one batch;
     the last batch is smaller when `size` does not divide the number of examples. Call it
@@ -209,7 +220,8 @@ def batches(X, y, size, seed=None):
     return ((X[i:i + size], y[i:i + size]) for i in range(0, len(X), size))
 
 
-def split(X, y, test=0.2, seed=None):
+def split(X: Iterable[Row], y: Iterable[Label], test: float = 0.2, seed: int | None = None
+          ) -> tuple[list[Row], list[Label], list[Row], list[Label]]:
     """Split into a training and a test set: `(X_train, y_train, X_test, y_test)`, in that
     order. The examples are shuffled (with `random.Random(seed)`); the last
     ceil(test · len(X)) of them are the test set, the others the training set. Both must

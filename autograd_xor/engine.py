@@ -27,8 +27,11 @@ keeps no closure and holds no tuple for one or two parents):
   `_db` None; its author's `_backward` function does its share of the chain rule.
 """
 
+from __future__ import annotations
+
 import math
 from numbers import Real
+from typing import TYPE_CHECKING, Any
 
 from . import modes as _modes
 from ._checks import shorten
@@ -36,8 +39,13 @@ from ._collector import Pool
 from .modes import detect_anomaly, enable_grad, is_grad_enabled, no_grad
 from .ops import OPS, op_text
 
-__all__ = ["Value", "no_grad", "enable_grad", "is_grad_enabled", "detect_anomaly",
-           "topological_order", "weighted_sum", "apply_op"]
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
+
+    from typing_extensions import Self
+
+__all__ = ["Value", "apply_op", "detect_anomaly", "enable_grad", "is_grad_enabled", "no_grad",
+           "topological_order", "weighted_sum"]
 
 _new = object.__new__
 
@@ -63,35 +71,43 @@ class Value:
     """
 
     __slots__ = ("data", "grad", "label", "_op", "_a", "_b", "_da", "_db")
+    data: float
+    grad: float
+    label: str
+    _op: str
+    _a: Any            # the parents, _da and _db their local derivatives: one layout per kind
+    _b: Any            # of node (the module docstring)
+    _da: Any
+    _db: Any
 
-    def __new__(cls, *args, **kwargs):
+    def __new__(cls, *args: Any, **kwargs: Any) -> Self:
         # Values made by calling Value(...) are the user's: they may carry attributes.
         if cls is not Value:
             return _new(cls)
         return _take_user() if _user_pool else _user_pool.refill()
 
-    def __init__(self, data, _children=(), _op="", label=""):
+    def __init__(self, data: float, _children: Iterable[Value] = (), _op: str = "",
+                 label: str = "") -> None:
         self.data = _number(data, "Value")
         self.grad = 0.0
         self.label = label
         self._op = _op
         self._a = self._b = self._da = self._db = None
-        if _children:
-            children = tuple(_children)
-            for c in children:
-                if not isinstance(c, Value):
-                    raise TypeError(f"Value: _children must be the Values this one is made "
-                                    f"from, got {type(c).__name__} {shorten(c)}")
-            self._a = children            # micrograd style: its _backward is the author's
+        if _children:                     # micrograd style: its _backward is the author's
+            self._a = tuple(_children)
+            bad = next((c for c in self._a if not isinstance(c, Value)), self)
+            if bad is not self:
+                raise TypeError(f"Value: _children must be the Values this one is made "
+                                f"from, got {type(bad).__name__} {shorten(bad)}")
 
     @property
-    def _prev(self):
+    def _prev(self) -> tuple[Value, ...]:
         """The parents, an ordered tuple (empty for a leaf)."""
         a, b = self._a, self._b
         return (a, b) if b is not None else () if a is None else a if type(a) is tuple else (a,)
 
     @property
-    def _local(self):
+    def _local(self) -> tuple[float, ...]:
         """d(self)/d(parent) for each parent, floats in the order of `_prev` (0.0 for a
         selected zero; empty for a hand-made node, whose derivatives only its
         `_backward` knows)."""
@@ -103,7 +119,7 @@ class Value:
             return da if type(a) is tuple else (0.0 if da is None else da,)
         return tuple(0.0 if d is None else d for d in self._db(1.0)) if self._db else ()
 
-    def _backward(self):
+    def _backward(self) -> None:
         """micrograd's `_backward`: add this node's share of the chain rule, local derivative
         × `self.grad`, into each parent's `.grad` (nothing for a leaf).
 
@@ -130,14 +146,14 @@ class Value:
 
     # The hot ops, written out: forward value and local derivative(s) side by side.
 
-    def __add__(self, other):
+    def __add__(self, other: Value | float) -> Value:
         other = other if isinstance(other, Value) else _constant(_number(other, "+"))
         try:
             return _node_of_two(self.data + other.data, "+", self, other, 1.0, 1.0)
         except (TypeError, OverflowError):                     # d(a + b) = 1, 1
             raise _bad_data("+", self, other) from None
 
-    def __mul__(self, other):
+    def __mul__(self, other: Value | float) -> Value:
         other = other if isinstance(other, Value) else _constant(_number(other, "*"))
         try:
             return _node_of_two(self.data * other.data, "*", self, other,
@@ -145,28 +161,28 @@ class Value:
         except (TypeError, OverflowError):
             raise _bad_data("*", self, other) from None
 
-    def __sub__(self, other):
+    def __sub__(self, other: Value | float) -> Value:
         other = other if isinstance(other, Value) else _constant(_number(other, "-"))
         try:
             return _node_of_two(self.data - other.data, "-", self, other, 1.0, -1.0)
         except (TypeError, OverflowError):                     # d(a - b) = 1, -1
             raise _bad_data("-", self, other) from None
 
-    def __neg__(self):
+    def __neg__(self) -> Value:
         return _node_of_one(-self.data, "neg", self, -1.0)       # d(-a)/da = -1
 
-    def tanh(self):
+    def tanh(self) -> Value:
         t = math.tanh(self.data)
         return _node_of_one(t, "tanh", self, 1.0 - t * t)       # d tanh(z)/dz = 1 - tanh(z)^2
 
-    def sigmoid(self):
+    def sigmoid(self) -> Value:
         try:
             s = 1.0 / (1.0 + math.exp(-self.data))
         except OverflowError:                                  # e^-z overflows: S(z) is 0
             s = 0.0
         return _node_of_one(s, "sigmoid", self, (1.0 - s) * s)  # dS/dz = S(z) (1 - S(z))
 
-    def relu(self):
+    def relu(self) -> Value:
         x = self.data
         # d relu(z)/dz = 1 for z > 0, else a selected 0 (at the kink z = 0 too, as PyTorch)
         return _node_of_one(0.0 if x < 0.0 else x, "relu", self,
@@ -174,47 +190,47 @@ class Value:
 
     # The other ops come from the table (autograd_xor.ops).
 
-    def __truediv__(self, other):
+    def __truediv__(self, other: Value | float) -> Value:
         return apply_op("/", self, other)
 
-    def __pow__(self, other):
+    def __pow__(self, other: Value | float) -> Value:
         if isinstance(other, Value):
             return apply_op("**", self, other)
         return apply_op("**k", self, k=_number(other, "**"))
 
-    def exp(self):
+    def exp(self) -> Value:
         return apply_op("exp", self)
 
-    def log(self):
+    def log(self) -> Value:
         return apply_op("log", self)
 
-    def leaky_relu(self, slope=0.01):
+    def leaky_relu(self, slope: float = 0.01) -> Value:
         """x for x > 0, else slope·x (PyTorch's default slope, 0.01)."""
         return apply_op("leaky_relu", self, k=_number(slope, "leaky_relu"))
 
-    def __radd__(self, other):                                 # other + self
+    def __radd__(self, other: float) -> Value:                                 # other + self
         return self + other
 
-    def __rmul__(self, other):                                 # other * self
+    def __rmul__(self, other: float) -> Value:                                 # other * self
         return self * other
 
-    def __rsub__(self, other):                                 # other - self
+    def __rsub__(self, other: float) -> Value:                                 # other - self
         return _constant(_number(other, "-")) - self
 
-    def __rtruediv__(self, other):                             # other / self
+    def __rtruediv__(self, other: float) -> Value:                             # other / self
         return apply_op("/", _constant(_number(other, "/")), self)
 
-    def __rpow__(self, other):                                 # other ** self
+    def __rpow__(self, other: float) -> Value:                                 # other ** self
         return apply_op("**", _constant(_number(other, "**")), self)
 
-    def item(self):
+    def item(self) -> float:
         """The number, as PyTorch's `tensor.item()`: `v.item() == v.data`."""
         return self.data
 
-    def __format__(self, spec):
+    def __format__(self, spec: str) -> str:
         return format(self.data, spec) if spec else str(self)
 
-    def backward(self):
+    def backward(self) -> None:
         """Fill `.grad` of every node this one depends on with d(self)/d(node).
 
         As in PyTorch, each call computes the whole pass's gradient of every leaf in a fresh
@@ -227,8 +243,8 @@ class Value:
         if self._a is None:                       # a leaf: d self / d self = 1
             self.grad += 1.0
             return
-        stash = []
-        inner = _inner_nodes(self, stash)
+        stash: list[tuple[Value, float]] = []
+        inner = _walk(self, False, stash)       # inner nodes, zeroed; leaves' grads stashed
         self.grad = 1.0
         check = _modes.open_blocks and _modes.anomaly_enabled()
         try:
@@ -255,9 +271,15 @@ class Value:
             for leaf, before in stash:            # add this pass's total once
                 leaf.grad = before + leaf.grad
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         label = f", label={self.label!r}" if self.label else ""
         return f"Value(data={self.data!r}, grad={self.grad!r}{label})"
+
+    if TYPE_CHECKING:                  # made from the op table below
+        def abs(self) -> Value: ...
+        def sqrt(self) -> Value: ...
+        def softplus(self) -> Value: ...
+        def __abs__(self) -> Value: ...
 
 
 class _UserValue(Value):
@@ -265,8 +287,8 @@ class _UserValue(Value):
     nodes that ops make, it may carry attributes of its own (`_backward`, `p.m`, ...)."""
 
 
-def _make_unary_method(op):
-    def method(self):
+def _make_unary_method(op: Any) -> Any:
+    def method(self: Value) -> Value:
         return apply_op(op.name, self)
     method.__name__ = method.__qualname__ = op.method    # (its __doc__ is set below)
     return method
@@ -281,7 +303,7 @@ for _op in OPS.values():               # unary ops the class does not write out;
     if _name:
         getattr(Value, _name).__doc__ = (f"{_op.written.format('x', 'y', k='k')}: {_op.formula}."
                                          f"\n\nAt edge values: {_op.edges}")
-Value.__abs__ = Value.abs                # abs(v), as v.abs()
+Value.__abs__ = Value.abs                # type: ignore[method-assign]  # abs(v), as v.abs()
 
 
 # --- making nodes ------------------------------------------------------------------------
@@ -367,7 +389,7 @@ def _node_of_many(data, op, parents, local, plain=0):
     return out
 
 
-def apply_op(name, *operands, k=None):
+def apply_op(name: str, *operands: Value | float, k: float | None = None) -> Value:
     """The node for op `name` of the table on `operands` (Values or numbers), with the
     op's parameter `k` (the 3 of `x ** 3`): how the engine makes every op it does not
     write out, and how code outside the engine makes nodes of table ops (losses, tests).
@@ -383,11 +405,11 @@ def apply_op(name, *operands, k=None):
         out = op.forward(xs, k)
         local = op.backward(1.0, xs, out, k)
     except (ArithmeticError, ValueError, TypeError) as e:
-        if not hasattr(e, "template"):
+        template, operands = getattr(e, "template", None), getattr(e, "operands", ())
+        if template is None:                      # (ops._refuse's errors carry both)
             raise _bad_data(text, *args) from None
-        labels = {f"w{i}": _where(args[i]) if i < len(args) else ""
-                  for i in range(len(e.operands))}
-        raise type(e)(e.template.format(*map(repr, e.operands), **labels)) from None
+        labels = {f"w{i}": _where(args[i]) if i < len(args) else "" for i in range(len(operands))}
+        raise type(e)(template.format(*map(repr, operands), **labels)) from None
     return _node(out, text, args, local, lambda: lambda g: op.backward(g, xs, out, k))
 
 
@@ -408,7 +430,7 @@ def _node(data, op, parents, local, rule=None):
     return node
 
 
-def weighted_sum(weights, inputs, bias):
+def weighted_sum(weights: Sequence[Value], inputs: Sequence[Value | float], bias: Value) -> Value:
     """One node for `bias + sum(w * x)`: a neuron's pre-activation in a single step.
 
     It computes the same float as micrograd's chain of `*` and `+` nodes, in the same order,
@@ -426,7 +448,8 @@ def weighted_sum(weights, inputs, bias):
         raise ValueError(f"weighted_sum: {len(weights)} weights but {len(inputs)} inputs; "
                          f"pass one input per weight")
     s = bias.data
-    parents, local = [], []
+    parents: list[Value] = []
+    local: list[float] = []
     add_parent, add_local = parents.append, local.append          # no temporary tuples
     plain = False
     for w, x in zip(weights, inputs):
@@ -459,7 +482,8 @@ def _walk(root, leaves, stash):
     any depth work. With `leaves` False, leaves are never pushed; with a `stash` list
     (backward), every leaf that holds a gradient is moved into it as (leaf, grad) and set
     to 0.0, and every inner node's gradient is set to 0.0."""
-    order, seen = [], set()
+    order: list[Value] = []
+    seen: set[Value] = set()
     stack = [root]
     push, pop, append, see = stack.append, stack.pop, order.append, seen.add
     zero = stash is not None
@@ -494,7 +518,7 @@ def _walk(root, leaves, stash):
     return order
 
 
-def topological_order(root, leaves=True):
+def topological_order(root: Value, leaves: bool = True) -> list[Value]:
     """Every node `root` depends on, parents before children, `root` last.
 
     Iterative depth-first search in the order of each node's parents, so the order is the
@@ -511,9 +535,3 @@ def topological_order(root, leaves=True):
     if not leaves and root._a is None:
         return []
     return _walk(root, leaves, None)
-
-
-def _inner_nodes(root, stash):
-    """backward()'s walk: the inner nodes in topological order, their gradients zeroed, and
-    the leaves' gradients so far moved into `stash`."""
-    return _walk(root, False, stash)

@@ -37,6 +37,8 @@ empty until revealed; `data-role="step"` shows `k / n`; clicking a node fills
 `input[data-role="answer"]` is checked by Enter and answered in `data-role="feedback"`.
 """
 
+from __future__ import annotations
+
 import html
 import json
 import math
@@ -44,16 +46,22 @@ import os
 import shutil
 import subprocess
 from collections import Counter
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Union
 
+from ._explorer_page import SCRIPT, STYLE
 from .engine import Value, topological_order
 from .files import write_output
-from .ops import lookup
-from .ops import written as write_op
+from .ops import lookup, written as write_op
 from .render import DotNotFoundError
-from ._explorer_page import SCRIPT, STYLE
 
-__all__ = ["explore", "Explorer", "GraphTooLargeError", "MAX_NODES", "node_ids",
-           "explore_model"]
+if TYPE_CHECKING:
+    from .nn import MLP
+
+# which nodes practice mode asks about: all of them (True), none (False), or these
+Practice = Union[bool, Value, str, Iterable[Union[Value, str]]]
+
+__all__ = ["MAX_NODES", "Explorer", "GraphTooLargeError", "explore", "explore_model", "node_ids"]
 
 # Graphviz lays out 2,000 nodes (and their op nodes) in seconds; a graph larger than that is
 # no longer readable as one drawing, and dot's time grows quickly beyond it.
@@ -72,7 +80,7 @@ class GraphTooLargeError(ValueError):
         True
     """
 
-    def __init__(self, count):
+    def __init__(self, count: int) -> None:
         super().__init__(
             f"explore: the graph has {count:,} nodes, more than the explorer lays out "
             f"(MAX_NODES = {MAX_NODES:,}); a graph that size is not readable as one drawing. "
@@ -81,7 +89,7 @@ class GraphTooLargeError(ValueError):
         self.count = count
 
 
-def node_ids(root):
+def node_ids(root: Value | Iterable[Value]) -> list[str]:
     """The `data-node` id of every node of the graph behind `root`, in topological order.
 
     A node's id is its label when that label is unique in the graph; nodes without a label
@@ -158,7 +166,7 @@ def _probe(v):
             out.append(0.0 if id(p) in seen else float(p.grad))
             seen.add(id(p))
         return out
-    except Exception:                        # its _backward cannot run alone: no derivatives
+    except Exception:  # noqa: BLE001       # its _backward cannot run alone: no derivatives
         return [0.0] * len(parents)
     finally:
         for p, g in saved:
@@ -180,7 +188,8 @@ def _weighted_sum_parts(v):
     prev, mask = v._prev, v._db
     if not isinstance(mask, int) or isinstance(mask, bool) or not prev:
         return None
-    parts, pos, i, last = [None] * len(prev), 0, 0, len(prev) - 1
+    parts: list[Any] = [None] * len(prev)
+    pos, i, last = 0, 0, len(prev) - 1
     while pos < last:
         if mask >> i & 1:
             parts[pos] = ("w", None)
@@ -232,7 +241,7 @@ def _graph(order, ids):
     local = [list(v._local) if (v._local or not v._prev) else _probe(v) for v in order]
     grads = [0.0] * n
     grads[-1] = 1.0
-    consumers = [[] for _ in range(n)]
+    consumers: list[list[Any]] = [[] for _ in range(n)]
     for i in range(n - 1, -1, -1):
         for at, (p, d) in enumerate(zip(order[i]._prev, local[i])):
             j = pos[p]
@@ -298,7 +307,7 @@ def _layout(nodes, rankdir="LR"):
         raise DotNotFoundError("an explorer page")
     try:
         run = subprocess.run([dot, "-Tjson0"], input=_dot_source(nodes, boxes, ovals, rankdir),
-                             capture_output=True, text=True, timeout=DOT_SECONDS)
+                             capture_output=True, text=True, timeout=DOT_SECONDS, check=False)
     except subprocess.TimeoutExpired:
         raise RuntimeError(f"explore: Graphviz took more than {DOT_SECONDS} s to lay out "
                            f"{len(nodes):,} nodes; explore a smaller graph") from None
@@ -472,7 +481,7 @@ _KEYS = ("→ / ←: one step forward / back; Home / End: the start / the end; c
 
 
 def _fragment(ex, mode):
-    nodes, grads = ex._data()
+    nodes, _grads = ex._data()
     svg, boxes, size = ex._drawing()
     n_nodes = len(nodes)
     n = 2 * n_nodes
@@ -568,13 +577,14 @@ class Explorer:
         ('the graph of y (2 nodes)', True, True)
     """
 
-    def __init__(self, root, order, title, practice):
+    def __init__(self, root: Value, order: list[Value], title: str,
+                 practice: Practice) -> None:
         self.root, self.order, self.title = root, order, title
         self.node_ids = node_ids(order)
         self.events = 2 * len(order)
         self.practice = bool(practice)
         self._asked = _practice_nodes(practice, order, self.node_ids)
-        self._cache = {}
+        self._cache: dict[Any, Any] = {}
 
     def _data(self):
         if "data" not in self._cache:
@@ -595,7 +605,8 @@ class Explorer:
                        boxes[i][0], boxes[i][1]] for i in range(len(nodes))]
         return _svg(nodes, grads, lay), boxes_data, (round(size[0], 1), round(size[1], 1))
 
-    def svg(self, step=None, *, window=None, scale=1.0, rankdir="LR"):
+    def svg(self, step: int | None = None, *, window: Sequence[float] | None = None,
+            scale: float = 1.0, rankdir: str = "LR") -> str:
         """The drawing after `step` events (0 to `events`; default: the end) as standalone
         SVG text: what the page shows at that step, with the event's node in orange and the
         nodes its value comes from (forward) or its gradient goes to (backward) in blue.
@@ -613,7 +624,7 @@ class Explorer:
         nodes, grads = self._data()
         return _svg(nodes, grads, self._layout(rankdir), step, window, scale)
 
-    def size(self, rankdir="LR"):
+    def size(self, rankdir: str = "LR") -> tuple[Any, list[tuple[float, ...]]]:
         """The drawing's (width, height) in px at 100%, and each node's box (x, y, width,
         height; x and y its centre), in topological order.
 
@@ -625,34 +636,34 @@ class Explorer:
         centres, _, size, boxes, _ = self._layout(rankdir)
         return size, [(*centres[f"n{i}"], *boxes[i]) for i in range(len(boxes))]
 
-    def values(self):
+    def values(self) -> dict[str, float]:
         """{id: value} of every node, as the forward events reveal them."""
         return {i: v.data for i, v in zip(self.node_ids, self.order)}
 
-    def gradients(self):
+    def gradients(self) -> dict[str, float]:
         """{id: d root / d node}, as the backward events reveal them: one backward pass
         from zero (the numbers `backward()` gives a fresh graph)."""
         return dict(zip(self.node_ids, self._data()[1]))
 
-    def html(self):
+    def html(self) -> str:
         """The whole page: one self-contained HTML file, no network, no server."""
         return _page(self)
 
-    def fragment(self):
+    def fragment(self) -> str:
         """The explorer as a `<div>` to embed in another page (a notebook, a docs page):
         its own style and script, keys active while focus is inside it."""
         return _fragment(self, "embed")
 
-    def _repr_html_(self):
+    def _repr_html_(self) -> str:
         return self.fragment()
 
-    def save(self, path):
+    def save(self, path: str | os.PathLike[str]) -> str:
         """Write the page to `path` whole or not at all (`autograd_xor.files.write_output`:
         a temp file beside it, fsync, rename) and return the path."""
         write_output(path, self.html(), "html")
         return os.fspath(path)
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"<Explorer of {self.title!r}: {self.events} steps>"
 
 
@@ -664,7 +675,7 @@ def _practice_nodes(practice, order, ids):
         practice = [practice]
     where = {v: i for i, v in enumerate(order)}
     by_id = {x: i for i, x in enumerate(ids)}
-    by_label = {}
+    by_label: dict[str, list[int]] = {}
     for i, v in enumerate(order):
         if v.label:
             by_label.setdefault(str(v.label), []).append(i)
@@ -688,7 +699,7 @@ def _practice_nodes(practice, order, ids):
     return sorted(asked)
 
 
-def explore(root, *, title=None, practice=False):
+def explore(root: Value, *, title: str | None = None, practice: Practice = False) -> Explorer:
     """The interactive explorer of the graph behind `root` (e.g. a loss): an `Explorer`,
     whose `.save("graph.html")` writes one self-contained offline page and which displays
     itself in Jupyter.
@@ -739,7 +750,8 @@ def _label_model_graph(model, inputs):
     return out
 
 
-def explore_model(model, inputs, target=None, *, practice=False):
+def explore_model(model: MLP | str | os.PathLike[str], inputs: Sequence[float],
+                  target: float | None = None, *, practice: Practice = False) -> Explorer:
     """The explorer of a trained model on one input, for `autograd-xor explore --model FILE
     --input 0,1 [--target 1]`: the output's graph, or with `target` the loss's (binary
     cross-entropy after a sigmoid output, half the squared error otherwise). `model` is an
@@ -753,26 +765,27 @@ def explore_model(model, inputs, target=None, *, practice=False):
         ('loss', 'the 2-2-1 network on x = (0, 1), target 1: binary cross-entropy')
     """
     from .losses import binary_cross_entropy, half_squared_error
+    net: Any = model                    # an MLP, or one read from the file
     if isinstance(model, (str, os.PathLike)):
         from .nn import load_model
-        model = load_model(model)
-    nin = len(model.layers[0].neurons[0].w)
-    inputs = [float(x) for x in inputs]
-    if len(inputs) != nin:
-        raise ValueError(f"explore: the model takes {nin} inputs, got {len(inputs)} "
-                         f"({', '.join(map(_plain, inputs))}); give {nin} numbers, e.g. "
+        net = load_model(model)
+    nin = len(net.layers[0].neurons[0].w)
+    xs = [float(x) for x in inputs]
+    if len(xs) != nin:
+        raise ValueError(f"explore: the model takes {nin} inputs, got {len(xs)} "
+                         f"({', '.join(map(_plain, xs))}); give {nin} numbers, e.g. "
                          f"--input {','.join(['0'] * nin)}")
-    outputs = _label_model_graph(model, inputs)
+    outputs = _label_model_graph(net, xs)
     if len(outputs) != 1:
         raise ValueError(f"explore: the model has {len(outputs)} outputs; the explorer "
                          f"follows one root, so give a model with one output")
     root = outputs[0]
     root.label = "y"
-    shape = "-".join(str(s) for s in [nin] + [len(layer.neurons) for layer in model.layers])
-    title = f"the {shape} network on x = ({', '.join(map(_plain, inputs))})"
+    shape = "-".join(str(s) for s in [nin] + [len(layer.neurons) for layer in net.layers])
+    title = f"the {shape} network on x = ({', '.join(map(_plain, xs))})"
     if target is not None:
         t = Value(float(target), label="t")
-        sigmoid = model.layers[-1].neurons[0].activation == "sigmoid"
+        sigmoid = net.layers[-1].neurons[0].activation == "sigmoid"
         root = binary_cross_entropy(root, t) if sigmoid else half_squared_error(root, t)
         root.label = "loss"
         title += f", target {_plain(float(target))}: " + \

@@ -47,8 +47,8 @@ import sys
 import time
 from dataclasses import dataclass, field
 
-__all__ = ["Format", "FORMATS", "KINDS", "formats_for", "suffixes_for", "format_of",
-           "OutputTargetError", "check_output", "write_output"]
+__all__ = ["FORMATS", "KINDS", "Format", "OutputTargetError", "check_output", "format_of",
+           "formats_for", "suffixes_for", "write_output"]
 
 GRAPHVIZ = "Graphviz"          # the graphviz package (the render extra) and the dot program
 MATPLOTLIB = "matplotlib"      # the plot extra
@@ -232,7 +232,7 @@ def write_output(path, data, format=None):
         getattr(os, "O_CLOEXEC", 0)
     # The cleanup below covers the creation too: an interrupt can arrive just after os.open
     # has made the file and before its result is kept. The name is ours alone (pid, random).
-    fd = None
+    fd: int | None = None
     try:
         fd = os.open(tmp, flags, 0o600)
         if st is not None:                   # keep the owner where we may, then the mode
@@ -245,7 +245,8 @@ def write_output(path, data, format=None):
             os.fchmod(fd, 0o666 & ~_umask())
         _write_all(fd, data)
         os.fsync(fd)
-        fd, done = None, fd                  # forget it first: never close it twice
+        done = fd                            # forget it first: never close it twice
+        fd = None
         os.close(done)
         os.replace(tmp, real)
     except BaseException as e:               # KeyboardInterrupt too: never leave the temp

@@ -4,13 +4,17 @@
     True
 """
 
+from __future__ import annotations
+
 import math
+from collections.abc import Iterable, Sequence
 from numbers import Real
+from typing import Callable
 
 from ._checks import shorten
 from .engine import Value, no_grad
 
-__all__ = ["gradcheck", "numerical_grad", "GradcheckError"]
+__all__ = ["GradcheckError", "gradcheck", "numerical_grad"]
 
 
 class GradcheckError(AssertionError):
@@ -51,7 +55,8 @@ def _check_options(who, eps, atol=0.0, rtol=0.0):
                              f"{name}={usual}")
 
 
-def numerical_grad(fn, point, eps=1e-6):
+def numerical_grad(fn: Callable[..., Value], point: Sequence[float],
+                   eps: float = 1e-6) -> list[float]:
     """[(f(x + eps e_i) - f(x - eps e_i)) / 2 eps for each i], f evaluated without a graph.
     `eps` must be a positive finite number.
 
@@ -75,7 +80,8 @@ def numerical_grad(fn, point, eps=1e-6):
     return grads
 
 
-def gradcheck(fn, inputs, *, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True):
+def gradcheck(fn: Callable[..., Value], inputs: Iterable[Value | float], *, eps: float = 1e-6,
+              atol: float = 1e-5, rtol: float = 1e-3, raise_exception: bool = True) -> bool:
     """True when `fn(*inputs).backward()` gives every input the gradient that central
     differences give, within `atol + rtol * |numerical|`.
 

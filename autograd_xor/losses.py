@@ -5,19 +5,23 @@
     0.1682
 """
 
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
 from .engine import Value, _constant, _number, apply_op
 
-__all__ = ["squared_error", "half_squared_error", "mse", "binary_cross_entropy",
-           "binary_cross_entropy_with_logits", "hinge", "softmax", "log_softmax",
-           "cross_entropy"]
+__all__ = ["binary_cross_entropy", "binary_cross_entropy_with_logits", "cross_entropy",
+           "half_squared_error", "hinge", "log_softmax", "mse", "softmax", "squared_error"]
 
 
-def _value(x, fn):
+def _value(x: Value | float, fn: str) -> Value:
     """x as a Value: a plain number becomes a constant leaf, as in `a * 2`."""
     return x if isinstance(x, Value) else _constant(_number(x, fn))
 
 
-def squared_error(pred, target):
+def squared_error(pred: Value | float, target: Value | float) -> Value:
     """(pred - target)^2
 
         >>> e = squared_error(Value(0.5), 1.0); e.backward()
@@ -27,7 +31,7 @@ def squared_error(pred, target):
     return (_value(pred, "squared_error") - target) ** 2
 
 
-def half_squared_error(pred, target):
+def half_squared_error(pred: Value | float, target: Value | float) -> Value:
     """(target - pred)^2 / 2, whose derivative in pred is simply pred - target.
 
         >>> p = Value(0.5); e = half_squared_error(p, 1.0); e.backward()
@@ -37,7 +41,7 @@ def half_squared_error(pred, target):
     return (target - _value(pred, "half_squared_error")) ** 2 / 2
 
 
-def mse(preds, targets):
+def mse(preds: Iterable[Value | float], targets: Iterable[Value | float]) -> Value:
     """Mean squared error over two sequences of the same length.
 
         >>> mse([Value(1.0), Value(2.0)], [0.0, 0.0]).data      # (1 + 4) / 2
@@ -47,10 +51,11 @@ def mse(preds, targets):
     if len(preds) != len(targets) or not preds:
         raise ValueError(f"mse: needs as many targets as predictions (at least one), got "
                          f"{len(preds)} predictions and {len(targets)} targets")
-    return sum(squared_error(p, t) for p, t in zip(preds, targets)) / len(preds)
+    # (sum starts from the int 0, and 0 + a Value is a Value)
+    return sum(squared_error(p, t) for p, t in zip(preds, targets)) / len(preds)  # type: ignore[return-value]
 
 
-def hinge(score, target):
+def hinge(score: Value | float, target: Value | float) -> Value:
     """max(0, 1 - target * score) for a target of -1 or +1 (micrograd's demo loss).
 
         >>> round(hinge(Value(0.3), 1).data, 4), hinge(Value(2.0), 1).data
@@ -59,7 +64,7 @@ def hinge(score, target):
     return (1 - target * _value(score, "hinge")).relu()
 
 
-def binary_cross_entropy(pred, target):
+def binary_cross_entropy(pred: Value | float, target: Value | float) -> Value:
     """-(t log p + (1 - t) log(1 - p)) for a probability p, as one node.
 
     As in PyTorch's BCELoss, each log is clamped at -100, so a saturated output (p exactly 0
@@ -75,7 +80,7 @@ def binary_cross_entropy(pred, target):
                     _value(target, "binary_cross_entropy"))
 
 
-def binary_cross_entropy_with_logits(logit, target):
+def binary_cross_entropy_with_logits(logit: Value | float, target: Value | float) -> Value:
     """binary_cross_entropy(sigmoid(z), t) computed from z in a form that never overflows:
     max(z, 0) - z t + log(1 + e^-|z|). Its derivative in z is sigmoid(z) - t (the XOR
     network's output delta, `delta3 = a3 - y`).
@@ -88,14 +93,14 @@ def binary_cross_entropy_with_logits(logit, target):
                     _value(target, "binary_cross_entropy_with_logits"))
 
 
-def _logits(logits, fn):
-    logits = [_value(z, fn) for z in logits]
-    if not logits:
+def _logits(logits: Iterable[Value | float], fn: str) -> list[Value]:
+    z = [_value(x, fn) for x in logits]
+    if not z:
         raise ValueError(f"{fn}: needs at least one logit, got none")
-    return logits
+    return z
 
 
-def _total(values):
+def _total(values: Sequence[Value]) -> Value:
     """v0 + v1 + ..., left to right, with no leading constant 0 (as sum() would add)."""
     total = values[0]
     for v in values[1:]:
@@ -103,7 +108,7 @@ def _total(values):
     return total
 
 
-def softmax(logits):
+def softmax(logits: Iterable[Value | float]) -> list[Value]:
     """exp(z_i) / sum_j exp(z_j) for a list of logits, a list of Values that sums to 1. The
     largest logit is subtracted first (a constant, so the gradients are unchanged), so
     logits near ±1000 do not overflow.
@@ -120,7 +125,7 @@ def softmax(logits):
     return [x / s for x in e]
 
 
-def log_softmax(logits):
+def log_softmax(logits: Iterable[Value | float]) -> list[Value]:
     """z_i - log(sum_j exp(z_j)) for a list of logits, computed as (z_i - m) - log(sum_j
     exp(z_j - m)) with m the largest logit, so nothing overflows.
 
@@ -148,7 +153,8 @@ def _class(target, n, fn):
     return target
 
 
-def cross_entropy(logits, target):
+def cross_entropy(logits: Iterable[Value | float] | Iterable[Sequence[Value | float]],
+                  target: Value | float | Sequence[Value | float]) -> Value:
     """-log softmax(logits)[target] for one example (a list of logits and an int class
     index), or the mean over a batch (a list of such lists and a list of indices), as
     `torch.nn.functional.cross_entropy`. Each example is one node, whose local derivatives
@@ -161,12 +167,12 @@ def cross_entropy(logits, target):
         >>> round(cross_entropy([[0.0, 0.0], [5.0, 0.0]], [0, 0]).data, 4)   # a batch: the mean
         0.3499
     """
-    logits = list(logits)
-    if logits and isinstance(logits[0], (list, tuple)):
+    rows: list[Any] = list(logits)
+    if rows and isinstance(rows[0], (list, tuple)):
         targets = list(target) if isinstance(target, (list, tuple)) else None
-        if targets is None or len(targets) != len(logits):
-            raise ValueError(f"cross_entropy: a batch of {len(logits)} examples needs a list "
-                             f"of {len(logits)} class indices, got {target!r}")
-        return _total([cross_entropy(z, t) for z, t in zip(logits, targets)]) / len(logits)
-    z = _logits(logits, "cross_entropy")
+        if targets is None or len(targets) != len(rows):
+            raise ValueError(f"cross_entropy: a batch of {len(rows)} examples needs a list "
+                             f"of {len(rows)} class indices, got {target!r}")
+        return _total([cross_entropy(z, t) for z, t in zip(rows, targets)]) / len(rows)
+    z = _logits(rows, "cross_entropy")
     return apply_op("cross_entropy", *z, k=_class(target, len(z), "cross_entropy"))

@@ -13,13 +13,16 @@ an op looks at its own thread's modes only while that count is not zero.
     (6.0, (), True)
 """
 
+from __future__ import annotations
+
 import contextvars
 import math
 import threading
-from contextlib import contextmanager
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager
+from typing import Any
 
-__all__ = ["no_grad", "enable_grad", "is_grad_enabled", "detect_anomaly",
-           "anomaly_enabled"]
+__all__ = ["anomaly_enabled", "detect_anomaly", "enable_grad", "is_grad_enabled", "no_grad"]
 
 _GRAD = contextvars.ContextVar("autograd_xor_grad_enabled", default=True)
 _ANOMALY = contextvars.ContextVar("autograd_xor_detect_anomaly", default=False)
@@ -27,7 +30,7 @@ open_blocks = 0                   # mode blocks open in any thread or task
 _lock = threading.Lock()
 
 
-def apply(out):
+def apply(out: Any) -> None:
     """An op's result under the modes of the thread or task that made it: detect_anomaly's
     forward check, and no_grad, which makes the result a leaf."""
     if _ANOMALY.get() and not math.isfinite(out.data):
@@ -39,7 +42,7 @@ def apply(out):
         out._a = out._b = None
 
 
-def check_backward(v):
+def check_backward(v: Any) -> None:
     """detect_anomaly's backward check, after node v passed its gradient to its parents."""
     for p, d in zip(v._prev, v._local):
         if not math.isfinite(p.grad):
@@ -54,7 +57,7 @@ def _where(v):
 
 
 @contextmanager
-def _block(var, value):
+def _block(var: contextvars.ContextVar[bool], value: bool) -> Iterator[None]:
     global open_blocks
     with _lock:
         open_blocks += 1
@@ -67,7 +70,7 @@ def _block(var, value):
             open_blocks -= 1
 
 
-def no_grad():
+def no_grad() -> AbstractContextManager[None]:
     """Ops inside record no graph: their results are leaves (for evaluation and updates).
     It holds for the thread (and asyncio task) that enters it, as in PyTorch.
 
@@ -81,7 +84,7 @@ def no_grad():
     return _block(_GRAD, False)
 
 
-def enable_grad():
+def enable_grad() -> AbstractContextManager[None]:
     """Turn graph recording back on inside a `no_grad()` block.
 
         >>> from autograd_xor import Value
@@ -94,7 +97,7 @@ def enable_grad():
     return _block(_GRAD, True)
 
 
-def is_grad_enabled():
+def is_grad_enabled() -> bool:
     """True when ops record the graph (outside `no_grad()`), in this thread or task.
 
         >>> with no_grad():
@@ -105,7 +108,7 @@ def is_grad_enabled():
     return _GRAD.get()
 
 
-def detect_anomaly():
+def detect_anomaly() -> AbstractContextManager[None]:
     """Raise `FloatingPointError` at the first non-finite value an op or backward() makes,
     in this thread or task.
 
@@ -120,7 +123,7 @@ def detect_anomaly():
     return _block(_ANOMALY, True)
 
 
-def anomaly_enabled():
+def anomaly_enabled() -> bool:
     """True inside `detect_anomaly()`, in this thread or task.
 
         >>> with detect_anomaly():

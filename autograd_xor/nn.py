@@ -15,21 +15,25 @@ files: `model.save(path)` writes one for a Neuron, Layer or MLP, `load_model(pat
     13
 """
 
+from __future__ import annotations
+
 import json
 import math
 import os
 import random
 import stat
+from collections.abc import Mapping, Sequence
 from numbers import Real
+from typing import Any
 
 from ._checks import check_keys, check_whole_number, shorten
 from ._collector import pause, resume
 from .engine import Value, weighted_sum
 from .files import write_output
 
-__all__ = ["Module", "Neuron", "Layer", "MLP", "ACTIVATIONS", "MODEL_FORMAT", "MODEL_VERSION",
-           "TASKS", "MAX_MODEL_BYTES", "MAX_PARAMETERS", "ModelFileError", "model_json",
-           "load_model"]
+__all__ = ["ACTIVATIONS", "MAX_MODEL_BYTES", "MAX_PARAMETERS", "MLP", "MODEL_FORMAT",
+           "MODEL_VERSION", "TASKS", "Layer", "ModelFileError", "Module", "Neuron", "load_model",
+           "model_json"]
 
 ACTIVATIONS = ("relu", "tanh", "sigmoid", "linear")
 _NAMES = {"relu": "ReLU", "tanh": "Tanh", "sigmoid": "Sigmoid", "linear": "Linear"}
@@ -50,26 +54,26 @@ class Module:
         2.0
     """
 
-    task = None            # 'binary' or 'multiclass' when known (recorded by save)
-    loss = None            # the loss it was trained with, e.g. 'cross_entropy'
+    task: str | None = None     # 'binary' or 'multiclass' when known (recorded by save)
+    loss: str | None = None     # the loss it was trained with, e.g. 'cross_entropy'
 
-    def zero_grad(self):
+    def zero_grad(self) -> None:
         for p in self.parameters():
             p.grad = 0.0
 
-    def parameters(self):
+    def parameters(self) -> list[Value]:
         """The parameters in the order of `named_parameters()` (each module lists its own
         directly, without building the names: a training loop calls this every step)."""
         return [p for _, p in self.named_parameters()]
 
-    def named_parameters(self):
+    def named_parameters(self) -> list[tuple[str, Value]]:
         """(name, Value) pairs in a stable order, e.g. ('layers.0.neurons.1.w.0', Value)."""
         return []
 
-    def state_dict(self):
+    def state_dict(self) -> dict[str, float]:
         return {name: p.data for name, p in self.named_parameters()}
 
-    def load_state_dict(self, state):
+    def load_state_dict(self, state: Mapping[str, float]) -> None:
         """Set every parameter from `state`; all or nothing.
 
         The keys must be exactly those of `state_dict()` and every value a real number,
@@ -82,7 +86,7 @@ class Module:
         params = dict(self.named_parameters())
         check_keys(state, params, "load_state_dict: the state",
                    "was it saved from a model of another shape?")
-        new = {}
+        new: dict[str, float] = {}
         for name in params:
             x = state[name]
             if isinstance(x, bool) or not isinstance(x, Real):
@@ -92,7 +96,8 @@ class Module:
         for name, p in params.items():
             p.data = new[name]
 
-    def save(self, path, *, task=None, loss=None):
+    def save(self, path: str | os.PathLike[str], *, task: str | None = None,
+             loss: str | None = None) -> None:
         """Write the model (a `Neuron`, `Layer` or `MLP`) to `path` as a model file
         (`model_json`): whole or not at all, through `autograd_xor.files.write_output`; '-'
         writes it to standard output. `task` and `loss` record what it was trained for
@@ -128,7 +133,8 @@ class Neuron(Module):
         -0.2449
     """
 
-    def __init__(self, nin, nonlin=True, *, activation=None, weights=None, bias=0.0):
+    def __init__(self, nin: int, nonlin: bool = True, *, activation: str | None = None,
+                 weights: Sequence[float] | None = None, bias: float = 0.0) -> None:
         check_whole_number(nin, "Neuron: nin (the number of inputs)", minimum=1)
         self.activation = _activation(activation, nonlin)
         self.nonlin = self.activation != "linear"
@@ -140,7 +146,7 @@ class Neuron(Module):
             self.w = [Value(w) for w in weights]
         self.b = Value(bias)
 
-    def __call__(self, x):
+    def __call__(self, x: Sequence[Value | float]) -> Value:
         try:
             act = weighted_sum(self.w, x, self.b)
         except ValueError:
@@ -157,13 +163,13 @@ class Neuron(Module):
             return act.sigmoid()
         return act
 
-    def parameters(self):
+    def parameters(self) -> list[Value]:
         return self.w + [self.b]
 
-    def named_parameters(self):
+    def named_parameters(self) -> list[tuple[str, Value]]:
         return [(f"w.{i}", w) for i, w in enumerate(self.w)] + [("b", self.b)]
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"{_NAMES[self.activation]}Neuron({len(self.w)})"
 
 
@@ -176,7 +182,9 @@ class Layer(Module):
         [2.0, 3.0, 4.0]
     """
 
-    def __init__(self, nin, nout, nonlin=True, *, activation=None, weights=None, biases=None):
+    def __init__(self, nin: int, nout: int, nonlin: bool = True, *, activation: str | None = None,
+                 weights: Sequence[Sequence[float]] | None = None,
+                 biases: Sequence[float] | None = None) -> None:
         check_whole_number(nin, "Layer: nin (the number of inputs)", minimum=1)
         check_whole_number(nout, "Layer: nout (the number of neurons)", minimum=1)
         for what, given in (("weights", weights), ("biases", biases)):
@@ -187,18 +195,18 @@ class Layer(Module):
                                bias=0.0 if biases is None else biases[i])
                         for i in range(nout)]
 
-    def __call__(self, x):
+    def __call__(self, x: Sequence[Value | float]) -> Value | list[Value]:
         out = [n(x) for n in self.neurons]
         return out[0] if len(out) == 1 else out
 
-    def parameters(self):
+    def parameters(self) -> list[Value]:
         return [p for n in self.neurons for p in n.parameters()]
 
-    def named_parameters(self):
+    def named_parameters(self) -> list[tuple[str, Value]]:
         return [(f"neurons.{i}.{name}", p) for i, n in enumerate(self.neurons)
                 for name, p in n.named_parameters()]
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"Layer of [{', '.join(str(n) for n in self.neurons)}]"
 
 
@@ -216,7 +224,10 @@ class MLP(Module):
         ['layers.0.neurons.0.w.0', 'layers.0.neurons.0.w.1', 'layers.0.neurons.0.b']
     """
 
-    def __init__(self, nin, nouts, *, activations=None, weights=None, biases=None):
+    def __init__(self, nin: int, nouts: Sequence[int], *,
+                 activations: Sequence[str | None] | None = None,
+                 weights: Sequence[Sequence[Sequence[float]] | None] | None = None,
+                 biases: Sequence[Sequence[float] | None] | None = None) -> None:
         check_whole_number(nin, "MLP: nin (the number of inputs)", minimum=1)
         nouts = list(nouts)
         if not nouts:
@@ -237,24 +248,27 @@ class MLP(Module):
         for name, p in self.named_parameters():
             p.label = name
 
-    def __call__(self, x):
+    def __call__(self, x: Value | float | Sequence[Value | float]) -> Value | list[Value]:
+        out: Any = x                        # the inputs, then each layer's outputs
         running = pause()                   # no collection walks the graph being built
         try:
             for layer in self.layers:
                 # a one-neuron layer returns a bare Value: wrap it for the next layer
-                x = layer([x] if type(x) is not list and isinstance(x, (Value, Real)) else x)
+                if type(out) is not list and isinstance(out, (Value, Real)):
+                    out = [out]
+                out = layer(out)
         finally:
             resume(running)
-        return x
+        return out
 
-    def parameters(self):
+    def parameters(self) -> list[Value]:
         return [p for layer in self.layers for p in layer.parameters()]
 
-    def named_parameters(self):
+    def named_parameters(self) -> list[tuple[str, Value]]:
         return [(f"layers.{i}.{name}", p) for i, layer in enumerate(self.layers)
                 for name, p in layer.named_parameters()]
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"MLP of [{', '.join(str(layer) for layer in self.layers)}]"
 
 
@@ -339,7 +353,7 @@ def _check_task(task, loss, outputs, who, fix):
     return task, loss
 
 
-def model_json(model, *, task=None, loss=None):
+def model_json(model: Module, *, task: str | None = None, loss: str | None = None) -> str:
     """The text of a model file for a `Neuron`, `Layer` or `MLP`: its architecture, what it
     was trained for (`task`, `loss`: given here, else the model's own) and its
     `state_dict()`, as JSON. Every parameter must be a finite number.
@@ -555,7 +569,7 @@ def _build(kind, nin, nouts, activations, floats):
     return MLP(nin, nouts, activations=activations, weights=weights, biases=biases)
 
 
-def load_model(path):
+def load_model(path: str | os.PathLike[str]) -> Module:
     """The model (`Neuron`, `Layer` or `MLP`) in the model file at `path`, written by
     `model.save` (or `autograd-xor train --save`), with its `task` and `loss` set from the
     file (None when it does not say).

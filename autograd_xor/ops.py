@@ -30,12 +30,15 @@ unary op with `method=` set), plus its tests; `tests/test_ops.py` holds every ro
 engine, to finite differences and to the replay.
 """
 
-import math
-from dataclasses import dataclass, field
-from typing import Any, Callable, Optional, Tuple
+from __future__ import annotations
 
-__all__ = ["Op", "OPS", "lookup", "op_text", "written", "WEIGHTED_SUM", "BCE_EPSILON", "sigmoid",
-           "bce_value", "bce_logits_value", "softmax_floats", "logsumexp"]
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Callable
+
+__all__ = ["BCE_EPSILON", "OPS", "WEIGHTED_SUM", "Op", "bce_logits_value", "bce_value", "logsumexp",
+           "lookup", "op_text", "sigmoid", "softmax_floats", "written"]
 
 # PyTorch's binary_cross_entropy clamps the derivative's denominator at EPSILON = 1e-12,
 # a C float: 1e-12 rounded to single precision.
@@ -55,27 +58,27 @@ class Op:
     name: str
     arity: int                                  # operands; 0 means any number of them
     forward: Callable[..., float]
-    backward: Callable[..., Tuple[Optional[float], ...]]
+    backward: Callable[..., tuple[float | None, ...]]
     formula: str                                # the local derivative(s), in words
-    derivative: Tuple[str, ...]                 # per operand, with {0} {1} {out} {k}
+    derivative: tuple[str, ...]                 # per operand, with {0} {1} {out} {k}
     written: str                                # the op with its operands: "tanh({0})"
-    replay: Optional[Tuple[str, Tuple[str, ...]]]
-    domain: Tuple[Tuple[float, float], ...]     # per operand: where it is smooth
+    replay: tuple[str, tuple[str, ...]] | None
+    domain: tuple[tuple[float, float], ...]     # per operand: where it is smooth
     torch: str                                  # the PyTorch expression, {0} {1} {k}
-    safe: Tuple[Any, ...] = ()                  # per operand: (fn of a Value, text) or None
-    kinks: Tuple[float, ...] = ()               # operand values where the slope jumps
-    params: Tuple[Any, ...] = ()                # parameters property tests try
-    method: Optional[str] = None                # Value method the engine makes from this row
-    parse: Optional[Callable[[str], Any]] = None     # the parameter from the op's text
+    safe: tuple[Any, ...] = ()                  # per operand: (fn of a Value, text) or None
+    kinks: tuple[float, ...] = ()               # operand values where the slope jumps
+    params: tuple[Any, ...] = ()                # parameters property tests try
+    method: str | None = None                   # Value method the engine makes from this row
+    parse: Callable[[str], Any] | None = None   # the parameter from the op's text
     edges: str = ""                             # what it does at 0, ±inf, nan, ... and why
 
 
-def _slope_text(k):
+def _slope_text(k: float) -> str:
     """A number as an op's text shows it: 2 for 2.0, otherwise its repr."""
     return str(int(k)) if float(k).is_integer() and abs(k) < 1e15 else repr(float(k))
 
 
-def op_text(name, k=None):
+def op_text(name: str, k: float | None = None) -> str:
     """The text a node records as `_op`: the name, with the parameter where it has one.
 
         >>> op_text("**k", 2.0), op_text("leaky_relu", 0.01), op_text("tanh")
@@ -90,7 +93,7 @@ def op_text(name, k=None):
     return f"{name}({_slope_text(k)})"
 
 
-def sigmoid(x):
+def sigmoid(x: float) -> float:
     """1 / (1 + e^-x), as PyTorch computes it: 0.0 where e^-x overflows (x below -709.78).
 
         >>> sigmoid(0.0), sigmoid(-1000.0), sigmoid(1000.0)
@@ -102,7 +105,7 @@ def sigmoid(x):
         return 0.0
 
 
-def logsumexp(xs):
+def logsumexp(xs: Sequence[float]) -> float:
     """log(sum(e^x)) with the largest x taken out first, so nothing overflows.
 
         >>> logsumexp([0.0, 0.0]) == math.log(2), logsumexp([1000.0, 1000.0]) > 1000.69
@@ -114,7 +117,7 @@ def logsumexp(xs):
     return m + math.log(math.fsum(math.exp(x - m) for x in xs))
 
 
-def softmax_floats(xs):
+def softmax_floats(xs: Sequence[float]) -> list[float]:
     """e^x / sum(e^x) for each x, the largest x subtracted first.
 
         >>> softmax_floats([0.0, 0.0]), softmax_floats([-1000.0, 1000.0])
@@ -124,7 +127,7 @@ def softmax_floats(xs):
     return [math.exp(x - lse) for x in xs]
 
 
-def bce_value(p, t):
+def bce_value(p: float, t: float) -> float:
     """PyTorch's binary cross-entropy of a probability p against a target t, each log
     clamped at -100 so that p = 0 or 1 gives a large finite loss.
 
@@ -136,7 +139,7 @@ def bce_value(p, t):
     return (t - 1.0) * log_q - t * log_p         # PyTorch's order: the same signed zeros
 
 
-def bce_logits_value(x, t):
+def bce_logits_value(x: float, t: float) -> float:
     """binary_cross_entropy(sigmoid(x), t) from the logit x, in PyTorch's form, which never
     overflows: (1 - t) x - log σ(x), with log σ(x) = min(x, 0) - log(1 + e^-|x|).
 
@@ -366,7 +369,7 @@ def _float(text):
 
 
 def _class_index(text):
-    return int(text[2:] if text.startswith("y=") else text)
+    return int(text.removeprefix("y="))
 
 
 _ANY = (-2.0, 2.0)
@@ -515,7 +518,7 @@ _PREFIXED = [("**", OPS["**k"]), ("leaky_relu(", OPS["leaky_relu"]),
              ("cross_entropy(", OPS["cross_entropy"])]
 
 
-def lookup(text):
+def lookup(text: str) -> tuple[Op, Any]:
     """The table row and the parameter for a node's `_op` text, e.g. "**2" -> (**k, 2.0).
 
     A `KeyError` names the op when the table has no row for it (a micrograd-style node
@@ -529,9 +532,8 @@ def lookup(text):
         return op, None
     for prefix, row in _PREFIXED:
         if text.startswith(prefix) and text != prefix:
-            inner = text[len(prefix):]
-            if inner.endswith(")"):
-                inner = inner[:-1]
+            inner = text[len(prefix):].removesuffix(")")
+            assert row.parse is not None            # every prefixed row reads its parameter
             try:
                 return row, row.parse(inner)
             except ValueError:
@@ -540,7 +542,7 @@ def lookup(text):
                    f"made with Value(data, children, op) keeps its own _backward")
 
 
-def written(text, args):
+def written(text: str, args: Sequence[str]) -> str:
     """The op whose `_op` text is `text`, written with `args` (names or numbers) as the table
     writes it; an op the table does not know (a node made by hand) as `op(args)`.
 

@@ -13,11 +13,15 @@ updated at every step, as in PyTorch with gradients zeroed rather than set to No
     0.65
 """
 
-import math
-from numbers import Real
+from __future__ import annotations
 
-from ._options import finite_number, non_negative
+import math
+from collections.abc import Iterable, Mapping
+from numbers import Real
+from typing import TYPE_CHECKING, Any
+
 from ._checks import check_keys, shorten
+from ._options import finite_number, non_negative
 from .engine import Value
 
 __all__ = ["SGD", "Adam", "AdamW"]
@@ -39,7 +43,7 @@ def _parameters(params, who):
     if not params:
         raise ValueError(f"{who}: the parameter list is empty; pass model.parameters() of a "
                          f"model that has parameters, or a list of Values")
-    first = {}
+    first: dict[int, int] = {}
     for i, p in enumerate(params):
         if not isinstance(p, Value):
             raise TypeError(f"{who}: parameter {i} is a {type(p).__name__}, not a Value; "
@@ -94,11 +98,21 @@ class _Optimizer:
     `load_state_dict()`. A subclass names its hyperparameters (`_HYPER`), checks them
     (`_check`) and says how one parameter moves (`_update`)."""
 
-    _HYPER = ()        # names of the hyperparameters, in state_dict order
-    _STATE = ()        # names of each parameter's state
-    _NULLABLE = ()     # state that may be None (not made yet)
+    _HYPER: tuple[str, ...] = ()        # names of the hyperparameters, in state_dict order
+    _STATE: tuple[str, ...] = ()        # names of each parameter's state
+    _NULLABLE: tuple[str, ...] = ()     # state that may be None (not made yet)
+    params: list[Value]
+    state: list[dict[str, Any]]
+    steps: int
 
-    def __init__(self, params, **hyper):
+    if TYPE_CHECKING:                   # what each optimizer defines
+        def _check(self, *args: Any, **hyper: Any) -> dict[str, Any]: ...
+        def _initial_state(self) -> dict[str, Any]: ...
+        def _prepare(self, t: int) -> Any: ...
+        def _update(self, p: float, g: float, state: dict[str, Any],
+                    at_step: Any) -> tuple[float, dict[str, Any]]: ...
+
+    def __init__(self, params: Iterable[Value], **hyper: Any) -> None:
         who = type(self).__name__
         self.params = _parameters(params, who)
         for name, value in self._check(**hyper).items():
@@ -106,7 +120,7 @@ class _Optimizer:
         self.steps = 0
         self.state = [self._initial_state() for _ in self.params]
 
-    def step(self):
+    def step(self) -> None:
         """Move every parameter once; all of them or, on error, none (state included)."""
         who = type(self).__name__
         new_data, new_state = [], []
@@ -123,12 +137,12 @@ class _Optimizer:
         self.state = new_state
         self.steps += 1
 
-    def zero_grad(self):
+    def zero_grad(self) -> None:
         """Set every parameter's `.grad` to 0.0 (call it before each `backward()`)."""
         for p in self.params:
             p.grad = 0.0
 
-    def state_dict(self):
+    def state_dict(self) -> dict[str, Any]:
         """A plain dict that `json.dumps` can write: the optimizer's name, its
         hyperparameters, the step count and each parameter's state by its index (as a
         string, as JSON keys are)."""
@@ -138,7 +152,7 @@ class _Optimizer:
                 "step": self.steps,
                 "state": {str(i): dict(s) for i, s in enumerate(self.state)}}
 
-    def load_state_dict(self, state):
+    def load_state_dict(self, state: Mapping[str, Any]) -> None:
         """Set the hyperparameters, step count and per-parameter state from a
         `state_dict()`; all or nothing. A state of another optimizer, of another number of
         parameters, with missing or unexpected keys or with values that are not numbers
@@ -174,7 +188,7 @@ class _Optimizer:
 
     def _checked_state(self, who, i, s):
         _keys(who, f"the state of parameter {i}", s, self._STATE)
-        out = {}
+        out: dict[str, float | None] = {}
         for name in self._STATE:
             x = s[name]
             if x is None and name in self._NULLABLE:
@@ -187,7 +201,7 @@ class _Optimizer:
             out[name] = float(x)
         return out
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         hyper = ", ".join(f"{k}={getattr(self, k)!r}" for k in self._HYPER)
         return f"{type(self).__name__}({len(self.params)} parameters, {hyper})"
 
@@ -228,8 +242,13 @@ class SGD(_Optimizer):
     _HYPER = ("lr", "momentum", "weight_decay", "nesterov")
     _STATE = ("momentum_buffer",)
     _NULLABLE = ("momentum_buffer",)
+    lr: float
+    momentum: float
+    weight_decay: float
+    nesterov: bool
 
-    def __init__(self, params, lr=0.01, momentum=0.0, weight_decay=0.0, nesterov=False):
+    def __init__(self, params: Iterable[Value], lr: float = 0.01, momentum: float = 0.0,
+                 weight_decay: float = 0.0, nesterov: bool = False) -> None:
         super().__init__(params, lr=lr, momentum=momentum, weight_decay=weight_decay,
                          nesterov=nesterov)
 
@@ -298,8 +317,14 @@ class Adam(_Optimizer):
     _HYPER = ("lr", "betas", "eps", "weight_decay")
     _STATE = ("exp_avg", "exp_avg_sq")
     _DECOUPLED = False      # AdamW: weight decay applied to p directly, not added to g
+    lr: float
+    betas: tuple[float, float]
+    eps: float
+    weight_decay: float
 
-    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0):
+    def __init__(self, params: Iterable[Value], lr: float = 1e-3,
+                 betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8,
+                 weight_decay: float = 0.0) -> None:
         super().__init__(params, lr=lr, betas=betas, eps=eps, weight_decay=weight_decay)
 
     def _check(self, lr, betas, eps, weight_decay):
@@ -363,5 +388,7 @@ class AdamW(Adam):
 
     _DECOUPLED = True
 
-    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=1e-2):
+    def __init__(self, params: Iterable[Value], lr: float = 1e-3,
+                 betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8,
+                 weight_decay: float = 1e-2) -> None:
         super().__init__(params, lr=lr, betas=betas, eps=eps, weight_decay=weight_decay)

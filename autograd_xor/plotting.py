@@ -21,9 +21,9 @@ from ._checks import check_whole_number
 from .engine import no_grad
 from .files import FORMATS, format_of, write_output
 
-__all__ = ["MissingExtraError", "PALETTE", "MARKERS", "TARGETS", "decision_grid", "class_grid",
-           "training_figure", "classifier_figure", "training_image", "plot_training",
-           "check_plot_path", "write_network", "check_graph_path"]
+__all__ = ["MARKERS", "PALETTE", "TARGETS", "MissingExtraError", "check_graph_path",
+           "check_plot_path", "class_grid", "classifier_figure", "decision_grid", "plot_training",
+           "training_figure", "training_image", "write_network"]
 
 # The classes' colours: the Okabe-Ito palette, told apart with every common colour-vision
 # deficiency (orange, blue, bluish green, reddish purple, sky blue, vermillion, yellow), and
@@ -152,10 +152,10 @@ def classifier_figure(result, title=None):
     plane_ax.set_ylabel("x2")
     plane_ax.set_aspect("equal")
     plane_ax.set_title(f"decision regions ({k} classes)")
-    held = "" if result.test_accuracy is None else \
+    tested = "" if result.test_accuracy is None else \
         f", held-out accuracy {100 * result.test_accuracy:.1f}%"
     fig.suptitle(title or f"{result.data}: training accuracy "
-                          f"{100 * result.train_accuracy:.1f}%{held} ({result.optimizer}, lr "
+                          f"{100 * result.train_accuracy:.1f}%{tested} ({result.optimizer}, lr "
                           f"{result.lr:g}, {result.epochs} epochs, seed {result.seed})")
     return fig
 
@@ -297,6 +297,7 @@ def write_network(model, path):
     from .render import draw_network, network_to_dot, render
     fmt = format_of(path, "graph")
     # the weights as trained, coloured by sign; the last step's gradients would only distract
+    data: str | bytes
     if fmt == "dot":
         data = network_to_dot(model, show_labels=False, weight_colours=True)
     else:

@@ -40,17 +40,25 @@ and the sign is also in the line style and in the number on the edge.
     <BLANKLINE>
 """
 
+from __future__ import annotations
+
 import math
 import re
 import shutil
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 from .engine import Value, topological_order
 from .files import formats_for
 from .ops import lookup
 
-__all__ = ["draw_dot", "to_dot", "draw_network", "network_to_dot", "render",
-           "DotNotFoundError", "INSTALL_GRAPHVIZ", "HIGHLIGHT", "INCREASE", "DECREASE"]
+if TYPE_CHECKING:
+    import graphviz
+
+    from .nn import Module
+
+__all__ = ["DECREASE", "HIGHLIGHT", "INCREASE", "INSTALL_GRAPHVIZ", "DotNotFoundError", "draw_dot",
+           "draw_network", "network_to_dot", "render", "to_dot"]
 
 INSTALL_GRAPHVIZ = ("install Graphviz: 'sudo apt-get install graphviz' (Debian/Ubuntu), "
                     "'brew install graphviz' (macOS) or 'conda install -c conda-forge graphviz'")
@@ -73,7 +81,7 @@ class DotNotFoundError(RuntimeError):
         True
     """
 
-    def __init__(self, format="svg"):
+    def __init__(self, format: str = "svg") -> None:
         super().__init__(
             f"the Graphviz 'dot' program is not installed (or not on PATH), so the graph "
             f"cannot be drawn as {format}; {INSTALL_GRAPHVIZ}. DOT text needs no Graphviz: "
@@ -167,15 +175,16 @@ def _graph_lines(root, *, show_local=False, highlight=(), grads=None):
     lines = []
     for i, v in enumerate(order):
         grad = grads.get(v, v.grad)
-        label = _Raw('"{ %s | data %s | grad %s }"' % (
+        # a DOT record's braces read better here than doubled in an f-string
+        label = _Raw('"{ %s | data %s | grad %s }"' % (  # noqa: UP031
             _record_field(v.label), _num(v.data), _num(grad)))
         fill = fills.get(v)
-        style = dict(style="filled", fillcolor=fill, penwidth="2") if fill else {}
+        style = {"style": "filled", "fillcolor": fill, "penwidth": "2"} if fill else {}
         lines.append(f"  n{i} {_attrs(label=label, shape='record', **style)}\n")
         if v._prev:
             fused = len(v._prev) > 2 or v._op == "Σw·x+b"
             shape = "box" if fused else "ellipse"
-            op_style = dict(style="filled", fillcolor=fill) if fill else {}
+            op_style = {"style": "filled", "fillcolor": fill} if fill else {}
             roles = _operand_roles(v)
             op_label = _op_label(v._op, roles)
             lines.append(f"  n{i}op {_attrs(label=op_label, shape=shape, **op_style)}\n")
@@ -218,7 +227,9 @@ def _op_label(op, roles):
     return written.format(*roles)
 
 
-def to_dot(root, rankdir="LR", *, show_local=False, highlight=(), grads=None):
+def to_dot(root: Value, rankdir: str = "LR", *, show_local: bool = False,
+           highlight: Iterable[Value | str] | Mapping[Value, str] = (),
+           grads: Mapping[Value, float] | None = None) -> str:
     """The DOT text of the graph behind `root`, in plain Python (no Graphviz needed).
 
     `show_local=True` writes each edge's local derivative on it (`×0.5000`: the factor the
@@ -346,10 +357,10 @@ def _width(x, biggest):
 def _signed(x):
     """The colour and line style of a signed quantity: blue solid, orange dashed, grey."""
     if x > 0:
-        return dict(color=INCREASE, fontcolor=INCREASE)
+        return {"color": INCREASE, "fontcolor": INCREASE}
     if x < 0:
-        return dict(color=DECREASE, fontcolor=DECREASE, style="dashed")
-    return dict(color=UNCHANGED, fontcolor=UNCHANGED)
+        return {"color": DECREASE, "fontcolor": DECREASE, "style": "dashed"}
+    return {"color": UNCHANGED, "fontcolor": UNCHANGED}
 
 
 def _weight_edge(p, heaviest, show_labels):
@@ -369,9 +380,12 @@ def _edge(p, biggest, show_labels, show_grad):
                   penwidth=f"{_width(step, biggest):.2f}")
 
 
-def network_to_dot(model, rankdir="LR", *, input_labels=None, output_labels=None,
-                   neuron_labels=None, show_labels=True, show_grad=None,
-                   weight_colours=False):
+def network_to_dot(model: Module, rankdir: str = "LR", *,
+                   input_labels: Sequence[str] | None = None,
+                   output_labels: Sequence[str] | None = None,
+                   neuron_labels: Sequence[Sequence[str]] | None = None,
+                   show_labels: bool = True, show_grad: bool | None = None,
+                   weight_colours: bool = False) -> str:
     """The DOT text of `draw_network(model)`, in plain Python (no Graphviz needed).
 
         >>> from autograd_xor import Neuron
@@ -421,7 +435,8 @@ def _drawing_class():
     if _DRAWING is None:
         graphviz = _graphviz()
 
-        class Drawing(graphviz.Digraph):
+        # (mypy reads the `graphviz` imported at run time as a variable, not a module)
+        class Drawing(graphviz.Digraph):  # type: ignore[name-defined]
             """A `graphviz.Digraph` (shows itself as SVG in Jupyter) with clear errors."""
 
             def pipe(self, format=None, *args, **kwargs):
@@ -454,7 +469,9 @@ def _digraph(lines, rankdir, format):
     return _drawing_class()(body=_wrap(lines, rankdir), format=format)
 
 
-def draw_dot(root, rankdir="LR", *, show_local=False, highlight=(), grads=None, format="svg"):
+def draw_dot(root: Value, rankdir: str = "LR", *, show_local: bool = False,
+             highlight: Iterable[Value | str] | Mapping[Value, str] = (),
+             grads: Mapping[Value, float] | None = None, format: str = "svg") -> graphviz.Digraph:
     """The graph behind `root` as a `graphviz.Digraph` (it displays itself in Jupyter).
 
     The options are those of `to_dot()`, whose text is the Digraph's `.source`; `format` is
@@ -471,9 +488,12 @@ def draw_dot(root, rankdir="LR", *, show_local=False, highlight=(), grads=None, 
     return _digraph(lines, rankdir, format)
 
 
-def draw_network(model, rankdir="LR", *, input_labels=None, output_labels=None,
-                 neuron_labels=None, show_labels=True, show_grad=None, weight_colours=False,
-                 format="svg"):
+def draw_network(model: Module, rankdir: str = "LR", *,
+                 input_labels: Sequence[str] | None = None,
+                 output_labels: Sequence[str] | None = None,
+                 neuron_labels: Sequence[Sequence[str]] | None = None,
+                 show_labels: bool = True, show_grad: bool | None = None,
+                 weight_colours: bool = False, format: str = "svg") -> graphviz.Digraph:
     """The neuron-level picture of an `MLP`, `Layer` or `Neuron` as a `graphviz.Digraph`.
 
     Inputs are named `x1, x2, ...` (or `input_labels`), outputs `output y` (or
@@ -498,7 +518,7 @@ def draw_network(model, rankdir="LR", *, input_labels=None, output_labels=None,
     return _digraph(lines, rankdir, format)
 
 
-def render(graph, format="svg"):
+def render(graph: Value | Module | graphviz.Digraph, format: str = "svg") -> bytes:
     """The drawing as bytes in `format` ('svg', 'png' or 'dot'): `graph` is a `Value`, a model
     or a `Digraph` from `draw_dot`/`draw_network`. 'dot' needs no Graphviz at all; the others
     raise `DotNotFoundError` (saying how to install Graphviz) when `dot` is missing.
@@ -510,15 +530,16 @@ def render(graph, format="svg"):
     """
     if format not in formats_for("graph"):
         raise ValueError(f"format must be one of {formats_for('graph')}, got {format!r}")
+    drawing: Any = graph
     if isinstance(graph, Value) or not hasattr(graph, "source"):
         if format == "dot":
             text = to_dot(graph) if isinstance(graph, Value) else network_to_dot(graph)
             return text.encode("utf-8")
-        graph = draw_dot(graph) if isinstance(graph, Value) else draw_network(graph)
+        drawing = draw_dot(graph) if isinstance(graph, Value) else draw_network(graph)
     if format == "dot":
-        return graph.source.encode("utf-8")
+        return drawing.source.encode("utf-8")
     graphviz = _graphviz()
     try:
-        return graph.pipe(format=format)
+        return drawing.pipe(format=format)
     except graphviz.ExecutableNotFound:
         raise DotNotFoundError(format) from None

@@ -67,16 +67,28 @@ an op rejects (log of 0, division by zero) the step is rerun eagerly for the eng
 error.
 """
 
+from __future__ import annotations
+
 import collections
 import math
+from typing import Any, Callable
 
 from . import _replay_code as code
-from ._replay_guards import (Recorder, Snapshot, TracedFloat, condition_code, flatten_args,
-                             proxied_args, recording, same_bits, state_roots)
+from ._replay_guards import (
+    Recorder,
+    Snapshot,
+    TracedFloat,
+    condition_code,
+    flatten_args,
+    proxied_args,
+    recording,
+    same_bits,
+    state_roots,
+)
 from .engine import Value, topological_order
 from .modes import anomaly_enabled, is_grad_enabled
 
-__all__ = ["compile", "Compiled", "CompileError", "replay_graph"]
+__all__ = ["CompileError", "Compiled", "compile", "replay_graph"]
 
 _builtin_compile = compile
 _WS = code.WEIGHTED_SUM.name
@@ -97,7 +109,7 @@ class CompileError(RuntimeError):
     """
 
 
-def compile(fn, *, check_every=0):
+def compile(fn: Callable[..., Any], *, check_every: int = 0) -> Compiled:
     """Trace `fn` (builds the graph from its arguments, returns the loss) and replay it.
 
     Returns a `Compiled` step: `step(*args)` does what `out = fn(*args); out.backward()`
@@ -114,7 +126,7 @@ def compile(fn, *, check_every=0):
     return Compiled(fn, check_every=check_every)
 
 
-def replay_graph(root):
+def replay_graph(root: Value) -> Callable[[], float]:
     """A replay of the graph under `root` as it stands (for checking and for graphs built
     once): each call recomputes it from its leaves' current `.data`, adds the gradients to
     their `.grad` as `root.backward()` would, and returns root's value.
@@ -173,7 +185,7 @@ class Compiled:
 
     _replay_opaque = True       # the guards do not look inside a Compiled fn reaches
 
-    def __init__(self, fn, *, check_every=0):
+    def __init__(self, fn: Callable[..., Any], *, check_every: int = 0) -> None:
         if not callable(fn):
             raise TypeError(f"compile: expected a function that builds the graph and returns "
                             f"the loss Value, got {type(fn).__name__} {fn!r}")
@@ -185,13 +197,14 @@ class Compiled:
         self.calls = 0          # every call
         self.replays = 0        # calls served by the replay
         self.retraces = 0       # calls traced again because a guard failed
-        self.source = None      # the generated Python, once there is one
+        self.source: str | None = None      # the generated Python, once there is one
         self._entry = None      # the replay and its guards
         self._pending = None    # call 1's trace, until call 2 checks it
         self._proxies = True    # trace with TracedFloats (off if fn cannot take them)
-        self._why = collections.deque(maxlen=8)    # why the last retraces happened
+        self._why: collections.deque[str] = collections.deque(maxlen=8)   # why it retraced
 
-    def __call__(self, *args, **kwargs):
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        # the loss as a float, or fn's tuple with each Value replaced by its float
         if not is_grad_enabled() or anomaly_enabled():
             return self._plain(args, kwargs)
         self.calls += 1
@@ -246,7 +259,7 @@ class Compiled:
     def _trace(self, args, kwargs, proxies, record=True):
         """Run fn and backward() eagerly and trace the graph; `record`: with what the graph
         depends on (fn's reads and writes, the stand-ins for its argument floats)."""
-        getters = []
+        getters: list[Any] = []
         snapshot = Snapshot(state_roots(self.fn, getters), getters)
         key = (args, tuple(sorted(kwargs.items())))
         picture, floats = flatten_args(key)
@@ -258,7 +271,7 @@ class Compiled:
             try:
                 with recording(rec):
                     out = self.fn(*pargs, **dict(pkw))
-            except Exception:
+            except Exception:  # noqa: BLE001  (whatever fn raised: it is tried again below)
                 # if fn works with plain floats, it could not work with the stand-ins (e.g.
                 # isinstance(x, float)): from now on trace with plain floats, each held to
                 # its number; if not, its error is its own
@@ -290,7 +303,7 @@ class Compiled:
                                f"{self.calls} calls, so a replay cannot keep up: "
                                f"{reasons[0][0]}. {_advice(reasons[0][0])}")
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         state = "replaying" if self._entry else "tracing"
         return f"<Compiled {getattr(self.fn, '__name__', 'fn')}: {state}, {self.calls} calls>"
 
@@ -345,7 +358,8 @@ class _Trace:
         _check_ops(order)
         index = dict(zip(order, range(len(order))))
         at = index.__getitem__
-        ops, parents, plain, leaves = [], [], {}, {}
+        ops, plain, leaves = [], {}, {}
+        parents: list[tuple[int, ...]] = []
         for i, v in enumerate(order):
             a = v._a
             if a is None:
@@ -406,7 +420,7 @@ def _state_changed(snapshot, fn):
     """None if what fn can reach is as in the snapshot, else what changed."""
     if snapshot.holds():
         return None
-    getters = []
+    getters: list[Any] = []
     return snapshot.differs(state_roots(fn, getters), getters)
 
 

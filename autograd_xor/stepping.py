@@ -30,14 +30,23 @@ graph with the current node highlighted; elsewhere it gives an iterator over the
 each of which displays itself (a line of text, and the graph in a notebook).
 """
 
+from __future__ import annotations
+
 import html
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
 
 from .engine import Value, topological_order
 from .ops import written
 from .render import CURRENT, PARENT, PENDING
 
-__all__ = ["ForwardStep", "BackwardStep", "Steps", "forward_steps", "backward_steps", "step",
-           "CURRENT", "PARENT", "PENDING"]
+if TYPE_CHECKING:
+    import graphviz
+
+    from .jupyter import Stepper
+
+__all__ = ["CURRENT", "PARENT", "PENDING", "BackwardStep", "ForwardStep", "Steps", "backward_steps",
+           "forward_steps", "step"]
 
 
 def _n(x):
@@ -55,39 +64,44 @@ class _Step:
 
     __slots__ = ("index", "total", "node", "order", "_names", "_pos")
 
+    if TYPE_CHECKING:                   # what each kind of step defines
+        def text(self) -> str: ...
+        def _drawing(self) -> dict[str, Any]: ...
+
     @property
-    def parents(self):
+    def parents(self) -> tuple[Value, ...]:
         return self.node._prev
 
     @property
-    def local(self):
+    def local(self) -> tuple[float, ...]:
         return self.node._local
 
-    def __init__(self, index, total, node, order, names, pos):
+    def __init__(self, index: int, total: int, node: Value, order: list[Value],
+                 names: list[str], pos: dict[Value, int]) -> None:
         self.index, self.total, self.node, self.order = index, total, node, order
         self._names, self._pos = names, pos
 
-    def name(self, v):
+    def name(self, v: Value) -> str:
         """How this step names node `v` (its label, or `v<topological index>`)."""
         return self._names[self._pos[v]]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.text()
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return self.text()
 
-    def draw(self, rankdir="LR"):
+    def draw(self, rankdir: str = "LR") -> graphviz.Digraph:
         """The graph with this step's node highlighted, as a `graphviz.Digraph`."""
         from .render import draw_dot
         return draw_dot(self.order[-1], rankdir, **self._drawing())
 
-    def to_dot(self, rankdir="LR"):
+    def to_dot(self, rankdir: str = "LR") -> str:
         """The DOT text of `draw()` (no Graphviz needed)."""
         from .render import to_dot
         return to_dot(self.order[-1], rankdir, **self._drawing())
 
-    def _repr_html_(self):
+    def _repr_html_(self) -> str:
         from .render import DotNotFoundError
         text = f"<p><code>{html.escape(self.text())}</code></p>"
         try:
@@ -110,11 +124,11 @@ class ForwardStep(_Step):
 
     __slots__ = ()
 
-    def formula(self):
+    def formula(self) -> str:
         """The op written with the parents' names, e.g. `a * b` or `tanh(n)`."""
         return written(self.node._op, [self.name(p) for p in self.node._prev])
 
-    def text(self):
+    def text(self) -> str:
         v, me = self.node, self.name(self.node)
         head = f"forward {self.index + 1}/{self.total}: {me} = "
         if not v._prev:
@@ -124,11 +138,11 @@ class ForwardStep(_Step):
         local = ", ".join(f"∂{me}/∂{self.name(p)} = {_n(d)}" for p, d in zip(v._prev, v._local))
         return head + f"{self.formula()} = {numbers} = {_n(v.data)}; local derivatives {local}"
 
-    def _drawing(self):
+    def _drawing(self) -> dict[str, Any]:
         fills = {v: PENDING for v in self.order[self.index + 1:]}
         fills.update({p: PARENT for p in self.node._prev})
         fills[self.node] = CURRENT
-        return dict(highlight=fills, show_local=True, grads={v: 0.0 for v in self.order})
+        return {"highlight": fills, "show_local": True, "grads": {v: 0.0 for v in self.order}}
 
 
 class BackwardStep(_Step):
@@ -148,14 +162,16 @@ class BackwardStep(_Step):
 
     __slots__ = ("upstream", "contributions", "parent_grads", "_walk")
 
-    def __init__(self, index, total, node, order, names, pos, upstream, contributions,
-                 parent_grads, walk):
+    def __init__(self, index: int, total: int, node: Value, order: list[Value],
+                 names: list[str], pos: dict[Value, int], upstream: float,
+                 contributions: tuple[float, ...], parent_grads: tuple[float, ...],
+                 walk: list[BackwardStep]) -> None:
         super().__init__(index, total, node, order, names, pos)
         self.upstream, self.contributions = upstream, contributions
         self.parent_grads, self._walk = parent_grads, walk
 
     @property
-    def grads(self):
+    def grads(self) -> dict[Value, float]:
         # Rebuilt on request from the steps so far, so a step costs no copy of the table.
         g = [0.0] * self.total
         g[-1] = 1.0
@@ -164,7 +180,7 @@ class BackwardStep(_Step):
                 g[self._pos[p]] = after
         return dict(zip(self.order, g))
 
-    def text(self):
+    def text(self) -> str:
         v, root = self.node, self.name(self.order[-1])
         me = self.name(v)
         start = " (where backward starts)" if v is self.order[-1] else ""
@@ -178,13 +194,13 @@ class BackwardStep(_Step):
                                        self.parent_grads)]
         return head + "; " + "; ".join(parts)
 
-    def _drawing(self):
+    def _drawing(self) -> dict[str, Any]:
         fills = {p: PARENT for p in self.node._prev}
         fills[self.node] = CURRENT
-        return dict(highlight=fills, show_local=True, grads=self.grads)
+        return {"highlight": fills, "show_local": True, "grads": self.grads}
 
 
-def forward_steps(root):
+def forward_steps(root: Value) -> Iterator[ForwardStep]:
     """The forward pass as steps, one per node of `topological_order(root)`.
 
         >>> from autograd_xor import Value
@@ -198,7 +214,7 @@ def forward_steps(root):
         yield ForwardStep(i, len(order), v, order, names, pos)
 
 
-def backward_steps(root):
+def backward_steps(root: Value) -> Iterator[BackwardStep]:
     """The backward pass as steps, in the reverse of `topological_order(root)`: the walk of
     `backward()`, on a table of its own (no `.grad` changes), starting from zero.
 
@@ -212,7 +228,7 @@ def backward_steps(root):
     n = len(order)
     grads = [0.0] * n
     grads[-1] = 1.0                                   # d(root)/d(root) = 1
-    walk = []                                         # the steps so far, for `.grads`
+    walk: list[BackwardStep] = []                     # the steps so far, for `.grads`
     for k, i in enumerate(range(n - 1, -1, -1)):
         v = order[i]
         g = grads[i]
@@ -228,7 +244,7 @@ def backward_steps(root):
         yield s
 
 
-def _check_root(root, fn):
+def _check_root(root: object, fn: str) -> Value:
     if not isinstance(root, Value):
         raise TypeError(f"{fn}: expected the Value at the root of a graph (e.g. a loss), got "
                         f"{type(root).__name__}")
@@ -248,34 +264,34 @@ class Steps:
         backward 2/2: x: ∂y/∂x = 0.7864, final (a leaf)
     """
 
-    def __init__(self, root, passes="both"):
+    def __init__(self, root: Value, passes: str = "both") -> None:
         if passes not in ("forward", "backward", "both"):
             raise ValueError(f"step: passes must be 'forward', 'backward' or 'both', "
                              f"got {passes!r}")
         self.root = _check_root(root, "step")
-        self.steps = []
+        self.steps: list[ForwardStep | BackwardStep] = []
         if passes in ("forward", "both"):
             self.steps += forward_steps(root)
         if passes in ("backward", "both"):
             self.steps += backward_steps(root)
         self._at = 0
 
-    def __iter__(self):
+    def __iter__(self) -> Steps:
         return self
 
-    def __next__(self):
+    def __next__(self) -> ForwardStep | BackwardStep:
         if self._at >= len(self.steps):
             raise StopIteration
         self._at += 1
         return self.steps[self._at - 1]
 
-    def __len__(self):
+    def __len__(self) -> int:
         return len(self.steps)
 
-    def __getitem__(self, i):
+    def __getitem__(self, i: int) -> ForwardStep | BackwardStep:
         return self.steps[i]
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"<{len(self.steps)} steps through {self.root!r}; next is {self._at + 1}>"
 
 
@@ -288,7 +304,8 @@ def _in_kernel():
     return ip is not None and hasattr(ip, "kernel")
 
 
-def step(root, passes="both", *, widget=None, rankdir="LR"):
+def step(root: Value, passes: str = "both", *, widget: bool | None = None,
+         rankdir: str = "LR") -> Steps | Stepper:
     """Step through the forward and backward passes of the graph behind `root`.
 
     In a Jupyter kernel with ipywidgets installed (the `jupyter` extra) this returns a

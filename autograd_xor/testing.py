@@ -14,14 +14,18 @@ leaving a domain. Each drawn `Expression` is a function of `n` Values that print
     >>> test_gradients()
 """
 
+from __future__ import annotations
+
 import operator
+from collections.abc import Sequence
+from typing import Any, Callable
 
 from hypothesis import strategies as st
 
 from .engine import Value, apply_op, topological_order
 from .ops import OPS, lookup, op_text
 
-__all__ = ["Expression", "expressions", "points", "kink_margin", "UNARY", "BINARY"]
+__all__ = ["BINARY", "UNARY", "Expression", "expressions", "kink_margin", "points"]
 
 _INFIX = {"+": operator.add, "-": operator.sub, "*": operator.mul, "/": operator.truediv,
           "**": operator.pow}
@@ -82,20 +86,19 @@ class Expression:
         0.924234
     """
 
-    def __init__(self, tree, n_vars):
+    def __init__(self, tree: tuple[Any, ...], n_vars: int) -> None:
         self.tree, self.n_vars = tree, n_vars
 
-    def __call__(self, *xs):
+    def __call__(self, *xs: Value | float) -> Value:
         if len(xs) != self.n_vars:
             raise ValueError(f"{self}: expected {self.n_vars} inputs, got {len(xs)}")
-        xs = [x if isinstance(x, Value) else Value(x) for x in xs]
-        return _build(self.tree, xs)
+        return _build(self.tree, [x if isinstance(x, Value) else Value(x) for x in xs])
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return _show(self.tree)
 
 
-def _build(tree, xs):
+def _build(tree: tuple[Any, ...], xs: list[Value]) -> Value:
     kind = tree[0]
     if kind == "x":
         return xs[tree[1]]
@@ -139,7 +142,7 @@ def _with_var(draw, n_vars, trees):
     return Expression(tree, n_vars)
 
 
-def expressions(n_vars=2, max_leaves=10):
+def expressions(n_vars: int = 2, max_leaves: int = 10) -> st.SearchStrategy[Expression]:
     """A strategy of `Expression`s in which every one of the `n_vars` variables appears.
 
         >>> from hypothesis import given, settings
@@ -160,7 +163,8 @@ def expressions(n_vars=2, max_leaves=10):
     return _with_var(n_vars, trees)
 
 
-def points(n_vars=2, lo=-2.0, hi=2.0):
+def points(n_vars: int = 2, lo: float = -2.0,
+           hi: float = 2.0) -> st.SearchStrategy[list[float]]:
     """A strategy of input points: lists of `n_vars` finite floats in [lo, hi].
 
         >>> from hypothesis import given, settings
@@ -173,7 +177,7 @@ def points(n_vars=2, lo=-2.0, hi=2.0):
     return st.lists(_finite(lo, hi), min_size=n_vars, max_size=n_vars)
 
 
-def kink_margin(f, xs):
+def kink_margin(f: Callable[..., Value], xs: Sequence[Value | float]) -> float:
     """How far the input of every op with a kink (relu, abs, leaky_relu: the table's
     `kinks`) in `f(*xs)` is from its kink (inf if there is none). Finite differences are
     only meaningful when this is larger than the step.

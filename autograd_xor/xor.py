@@ -9,13 +9,12 @@ import random
 from dataclasses import dataclass, field
 
 from .datasets import XOR_INPUTS, XOR_TARGETS
-from .engine import Value, no_grad
+from .engine import no_grad
 from .losses import binary_cross_entropy
 from .nn import MLP
 from .optim import SGD
 
-__all__ = ["XOR_INPUTS", "XOR_TARGETS", "learned_xor", "XORResult", "make_xor_model",
-           "train_xor"]
+__all__ = ["XOR_INPUTS", "XOR_TARGETS", "XORResult", "learned_xor", "make_xor_model", "train_xor"]
 
 
 def learned_xor(outputs):

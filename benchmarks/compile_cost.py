@@ -19,9 +19,9 @@ import time
 import tracemalloc
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import workloads as W  # noqa: E402  (the file next to this one)
+import workloads as W  # the file next to this one
 
-import autograd_xor as ax  # noqa: E402
+import autograd_xor as ax
 
 
 def _compiled_step(width, points):
@@ -58,7 +58,7 @@ def measure_compile_cost(width, points=100):
     eager = time.perf_counter() - t0
     lines = step.source.count("\n")
     del model, step
-    model, step = _compiled_step(width, points)
+    _model, step = _compiled_step(width, points)
     gc.collect()
     tracemalloc.start()
     base = tracemalloc.get_traced_memory()[0]

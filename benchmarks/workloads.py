@@ -396,7 +396,7 @@ def w1_by_hand():
             g_s = ((1.0 * g_loss) if z > 0.0 else 0.0) * (-y)
             g_out = [g_s]
             for li in range(len(layers) - 1, -1, -1):
-                out, a = per[li + 1]
+                out, _a = per[li + 1]
                 below = per[li][1] if li > 0 else per[0]
                 if li < 2:                              # relu: a selected zero below 0
                     g_out = [g if s > 0.0 else 0.0 for g, s in zip(g_out, out)]

@@ -15,7 +15,7 @@ def layers():
     package's top level, or a subpackage (cli, walkthroughs) taken whole."""
     text = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
     table = {}
-    for number, cell in re.findall(r"^\| (\d) [^|]*\| (.*) \|$", text, flags=re.M):
+    for number, cell in re.findall(r"^\| (\d) [^|]*\| (.*) \|$", text, flags=re.MULTILINE):
         for name in re.findall(r"`([^`]+)`", cell):
             table[name] = int(number)
     return table

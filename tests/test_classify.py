@@ -7,10 +7,17 @@ import time
 
 import pytest
 
-from autograd_xor import MLP, load
-from autograd_xor import classify
-from autograd_xor.classify import (DEFAULTS, Diverged, accuracy, fit_loss, load_data,
-                                   make_classifier, predict, train_classifier)
+from autograd_xor import MLP, classify, load
+from autograd_xor.classify import (
+    DEFAULTS,
+    Diverged,
+    accuracy,
+    fit_loss,
+    load_data,
+    make_classifier,
+    predict,
+    train_classifier,
+)
 
 
 def state(model):

@@ -10,7 +10,6 @@ import sys
 
 import pytest
 
-from autograd_xor import topological_order
 from autograd_xor.explorer import node_ids
 from autograd_xor.nn import load_model
 from autograd_xor.walkthroughs import get, names

@@ -7,11 +7,10 @@ import sys
 import xml.etree.ElementTree as ET
 
 import pytest
-
-from autograd_xor.walkthroughs import get, names
-from autograd_xor.render import INCREASE, DECREASE, network_to_dot, to_dot
-
 from test_render import svg_texts
+
+from autograd_xor.render import DECREASE, INCREASE, network_to_dot, to_dot
+from autograd_xor.walkthroughs import get, names
 
 CMD = [sys.executable, "-m", "autograd_xor", "graph"]
 

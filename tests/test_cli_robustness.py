@@ -14,7 +14,6 @@ import sys
 import time
 
 import pytest
-
 from test_cli_train import read_terminal
 
 CMD = [sys.executable, "-m", "autograd_xor"]

@@ -5,12 +5,11 @@ import math
 import random
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given, settings, strategies as st
 
 from autograd_xor import MLP, SGD, CompileError, Value, compile, detect_anomaly, no_grad
-from autograd_xor.replay import replay_graph
 from autograd_xor.losses import binary_cross_entropy, binary_cross_entropy_with_logits
+from autograd_xor.replay import replay_graph
 from autograd_xor.testing import expressions, points
 from autograd_xor.xor import XOR_INPUTS, XOR_TARGETS, make_xor_model, train_xor
 
@@ -144,8 +143,8 @@ def _examples():
 
 @pytest.mark.parametrize("name", _examples())
 def test_every_walkthrough_graph_replays(name):
-    from autograd_xor.walkthroughs import get
     from autograd_xor.engine import topological_order
+    from autograd_xor.walkthroughs import get
     root = get(name).graph()                    # after one eager backward()
     leaves = [v for v in topological_order(root) if not v._prev]
     eager = bits(v.grad for v in leaves)

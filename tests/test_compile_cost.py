@@ -30,7 +30,7 @@ def keys(xs):
 
 
 def test_w1_compiles_within_50_mb_into_loops():
-    model, loss_fn = demo(16)
+    _model, loss_fn = demo(16)
     step = compile(loss_fn)
     gc.collect()
     tracemalloc.start()

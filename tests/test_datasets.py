@@ -43,7 +43,7 @@ def test_a_seed_reproduces_the_data_and_the_global_random_is_untouched(make, cla
 
 @pytest.mark.parametrize("make, classes", MAKERS)
 def test_the_points_come_shuffled(make, classes):
-    X, y = make(0)
+    _X, y = make(0)
     assert y != sorted(y)
 
 

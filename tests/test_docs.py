@@ -246,7 +246,7 @@ def test_the_navigation_names_each_page_once_by_what_a_reader_looks_for():
     nav = _built_nav()
     pages = [page for _, page in nav]
     assert len(pages) == len(set(pages)), "a page is in the navigation twice"
-    titles = dict((page, title) for title, page in nav)
+    titles = {page: title for title, page in nav}
     assert titles["walkthroughs/gf.md"] == "The five-weight G/F network"
     for name in _example_names():
         from autograd_xor import walkthroughs
@@ -284,10 +284,10 @@ def test_figures_read_at_100_percent_or_open_at_full_size(figures):
                 "figures/gf-backward-step.svg", "walkthroughs/gf-graph.svg",
                 "figures/xor-network.svg", "figures/xor-training.svg"):
         assert hooks.svg_width(figures[uri]) <= hooks.MAX_WIDTH, uri
-    for uri in wide:
+    for uri, width in wide.items():
         page = uri.split("/")[0]
         html = f'<p><img alt="x" src="{uri.split("/")[1]}" /></p>'
-        assert 'class="agx-zoom"' in hooks.zoomable(html, page, {uri: wide[uri]})
+        assert 'class="agx-zoom"' in hooks.zoomable(html, page, {uri: width})
 
 
 def test_a_wide_figure_that_is_not_a_link_to_itself_fails_the_build(tmp_path):

@@ -11,14 +11,19 @@ import subprocess
 
 import pytest
 
-from autograd_xor.files import OutputTargetError
-
 import autograd_xor
 import autograd_xor.walkthroughs
 from autograd_xor import MLP, Value, explore, topological_order
+from autograd_xor.explorer import (
+    MAX_NODES,
+    Explorer,
+    GraphTooLargeError,
+    _fmt,
+    explore_model,
+    node_ids,
+)
+from autograd_xor.files import OutputTargetError
 from autograd_xor.walkthroughs import get
-from autograd_xor.explorer import (MAX_NODES, Explorer, GraphTooLargeError, _fmt,
-                                   explore_model, node_ids)
 from autograd_xor.xor import XOR_INPUTS, XOR_TARGETS, make_xor_model
 
 needs_dot = pytest.mark.needs_dot
@@ -285,7 +290,7 @@ def test_the_stepper_keeps_the_current_node_in_view_and_its_zoom(monkeypatch):
     root = train_loss()
     w, shown = stepper_svgs(monkeypatch, root)
     ex = explore(root)
-    (width, height), boxes = ex.size()
+    (width, _height), boxes = ex.size()
     assert width > jupyter.VIEW[0]                      # the graph is wider than the window
     w.set_zoom(1.25)
     windows = []

@@ -17,13 +17,12 @@ import shutil
 
 import pytest
 from hypothesis import HealthCheck, given, settings
+from test_explorer import fresh_grads
 
 from autograd_xor import Value, binary_cross_entropy, explore, topological_order
-from autograd_xor.walkthroughs import get
 from autograd_xor.testing import expressions, points
+from autograd_xor.walkthroughs import get
 from autograd_xor.xor import XOR_INPUTS, XOR_TARGETS, make_xor_model, train_xor
-
-from test_explorer import fresh_grads
 
 pytestmark = pytest.mark.needs_dot
 

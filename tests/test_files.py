@@ -23,7 +23,7 @@ def test_a_new_file_gets_the_data_and_the_umask_permissions(tmp_path):
         write_output(target, "text é\n")
     finally:
         os.umask(old)
-    assert target.read_bytes() == "text é\n".encode("utf-8")
+    assert target.read_bytes() == "text é\n".encode()
     assert stat.S_IMODE(target.stat().st_mode) == 0o640
     assert names(tmp_path) == ["m.json"]
 
@@ -183,4 +183,4 @@ def test_text_to_standard_output_is_utf8_bytes_whatever_the_terminal(capfdbinary
         data = out.buffer.getvalue()
     finally:
         sys.stdout = saved
-    assert data == "x → y\n".encode("utf-8")
+    assert data == "x → y\n".encode()

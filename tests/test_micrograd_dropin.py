@@ -7,10 +7,10 @@ import random
 import pytest
 
 micrograd_engine = pytest.importorskip("micrograd.engine", reason="the test extra installs micrograd")
-import micrograd.nn as micrograd_nn  # noqa: E402
+import micrograd.nn as micrograd_nn
 
-import autograd_xor.engine as our_engine  # noqa: E402
-import autograd_xor.nn as our_nn  # noqa: E402
+import autograd_xor.engine as our_engine
+import autograd_xor.nn as our_nn
 
 
 def make_moons(n=40, seed=7):
@@ -39,7 +39,7 @@ def micrograd_demo(engine, nn, steps=3):
         losses = [(1 + -yi * scorei).relu() for yi, scorei in zip(y, scores)]
         data_loss = sum(losses) * (1.0 / len(losses))
         alpha = 1e-4
-        reg_loss = alpha * sum((p * p for p in model.parameters()))
+        reg_loss = alpha * sum(p * p for p in model.parameters())
         total = data_loss + reg_loss
         accuracy = [(yi > 0) == (scorei.data > 0) for yi, scorei in zip(y, scores)]
         return total, sum(accuracy) / len(accuracy)

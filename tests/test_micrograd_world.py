@@ -23,8 +23,8 @@ def neuron():
     x1w1x2w2 = x1w1 + x2w2; x1w1x2w2.label = "x1*w1 + x2*w2"
     n = x1w1x2w2 + b; n.label = "n"
     o = n.tanh(); o.label = "o"
-    return dict(x1=x1, x2=x2, w1=w1, w2=w2, b=b, x1w1=x1w1, x2w2=x2w2, x1w1x2w2=x1w1x2w2,
-                n=n, o=o)
+    return {"x1": x1, "x2": x2, "w1": w1, "w2": w2, "b": b, "x1w1": x1w1, "x2w2": x2w2,
+            "x1w1x2w2": x1w1x2w2, "n": n, "o": o}
 
 
 def test_manual_backpropagation_node_by_node():
@@ -82,7 +82,8 @@ def test_the_lectures_drawing_code_reads_the_graph():
         nodes, edges = trace(root)
         for n in nodes:
             uid = str(id(n))
-            dot.node(name=uid, label="{ %s | data %.4f | grad %.4f }" % (n.label, n.data, n.grad),
+            # micrograd's own code, as its README draws a graph
+            dot.node(name=uid, label="{ %s | data %.4f | grad %.4f }" % (n.label, n.data, n.grad),  # noqa: UP031
                      shape="record")
             if n._op:
                 dot.node(name=uid + n._op, label=n._op)

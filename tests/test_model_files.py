@@ -12,8 +12,16 @@ import pytest
 
 import autograd_xor
 from autograd_xor import MLP, Layer, Neuron
-from autograd_xor.nn import (ACTIVATIONS, MAX_MODEL_BYTES, MAX_PARAMETERS, MODEL_VERSION, TASKS,
-                             ModelFileError, load_model, model_json)
+from autograd_xor.nn import (
+    ACTIVATIONS,
+    MAX_MODEL_BYTES,
+    MAX_PARAMETERS,
+    MODEL_VERSION,
+    TASKS,
+    ModelFileError,
+    load_model,
+    model_json,
+)
 
 SCHEMA = json.loads((Path(__file__).resolve().parent.parent / "docs" /
                      "model-file.schema.json").read_text(encoding="utf-8"))

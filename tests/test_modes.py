@@ -16,7 +16,7 @@ def run_in_thread(fn):
     def target():
         try:
             out["value"] = fn()
-        except BaseException as e:          # the test thread re-raises it
+        except BaseException as e:  # noqa: BLE001  (the test thread re-raises it)
             out["error"] = e
     t = threading.Thread(target=target)
     t.start()
@@ -108,12 +108,11 @@ def test_asyncio_tasks_have_their_own_mode():
 
 
 def test_modes_nest_and_restore_after_errors():
-    with pytest.raises(RuntimeError):
-        with no_grad():
-            with enable_grad():
-                assert is_grad_enabled()
-            assert not is_grad_enabled()
-            raise RuntimeError("boom")
+    with pytest.raises(RuntimeError), no_grad():
+        with enable_grad():
+            assert is_grad_enabled()
+        assert not is_grad_enabled()
+        raise RuntimeError("boom")
     assert is_grad_enabled()
     assert len((Value(1.0) * 2)._prev) == 2       # no mode left open: ops record again
 

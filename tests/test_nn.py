@@ -6,9 +6,20 @@ import random
 
 import pytest
 
-from autograd_xor import (MLP, SGD, Layer, Neuron, Value, binary_cross_entropy,
-                          binary_cross_entropy_with_logits, gradcheck, half_squared_error,
-                          hinge, mse, squared_error)
+from autograd_xor import (
+    MLP,
+    SGD,
+    Layer,
+    Neuron,
+    Value,
+    binary_cross_entropy,
+    binary_cross_entropy_with_logits,
+    gradcheck,
+    half_squared_error,
+    hinge,
+    mse,
+    squared_error,
+)
 
 
 def test_neuron_draws_weights_like_micrograd():

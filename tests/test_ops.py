@@ -2,7 +2,6 @@
 row says (its hand-written hot ops included), the row's derivative agrees with finite
 differences, and a compiled replay reproduces it bit for bit."""
 
-import math
 import random
 
 import pytest

@@ -5,11 +5,10 @@ import json
 import math
 import random
 
-import pytest
-import torch
-
 import micrograd.engine as micrograd_engine
 import micrograd.nn as micrograd_nn
+import pytest
+import torch
 
 import autograd_xor.engine as our_engine
 import autograd_xor.nn as our_nn

@@ -105,6 +105,7 @@ def test_the_oldest_allowed_setuptools_builds_a_wheel_with_the_license(built):
     assert f"Version: {autograd_xor.__version__}" in text
     assert any(n.endswith(".dist-info/licenses/LICENSE") for n in names)
     assert "autograd_xor/walkthroughs/gf.py" in names and "autograd_xor/cli/train.py" in names
+    assert "autograd_xor/py.typed" in names            # PEP 561: type checkers read our hints
     assert not any(n.startswith(("tests/", "docs/", "benchmarks/")) for n in names)
 
 
@@ -115,7 +116,8 @@ def test_the_tests_collect_in_the_unpacked_sdist(built, tmp_path):
         tar.extractall(tmp_path)
     top, = tmp_path.iterdir()
     for needed in ("tests/conftest.py", "docs/hooks.py", "benchmarks/bench.py",
-                   "notebooks/build_notebooks.py", "mkdocs.yml", "LICENSE", "Makefile"):
+                   "notebooks/build_notebooks.py", "mkdocs.yml", "LICENSE", "Makefile",
+                   "autograd_xor/py.typed"):
         assert (top / needed).exists(), needed
     assert not list(top.rglob(".hypothesis")) and not list(top.rglob("__pycache__"))
     env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")

@@ -6,12 +6,15 @@ import sys
 
 import pytest
 
+from autograd_xor import MLP, plotting
+from autograd_xor.plotting import (
+    MissingExtraError,
+    check_plot_path,
+    decision_grid,
+    plot_training,
+    write_network,
+)
 from autograd_xor.render import DECREASE
-
-from autograd_xor import MLP
-from autograd_xor import plotting
-from autograd_xor.plotting import (MissingExtraError, check_plot_path, decision_grid,
-                                   plot_training, write_network)
 from autograd_xor.xor import XOR_INPUTS, train_xor
 
 PNG = b"\x89PNG\r\n\x1a\n"
@@ -48,8 +51,8 @@ def test_decision_grid_records_no_graph():
 
 
 @pytest.mark.parametrize("kwargs, words", [
-    (dict(n=1), "n (points per side)"), (dict(n=2.5), "n (points per side)"),
-    (dict(lo=1.0, hi=0.0), "lo < hi"),
+    ({"n": 1}, "n (points per side)"), ({"n": 2.5}, "n (points per side)"),
+    ({"lo": 1.0, "hi": 0.0}, "lo < hi"),
 ])
 def test_decision_grid_rejects_bad_options(kwargs, words):
     with pytest.raises(ValueError, match=words.replace("(", r"\(").replace(")", r"\)")):
@@ -121,6 +124,7 @@ def test_write_network_dot_needs_no_graphviz(result, tmp_path):
 def test_each_target_has_its_marker_and_colour(result):
     from matplotlib.collections import PathCollection
     from matplotlib.colors import to_hex
+
     from autograd_xor.plotting import TARGETS, training_figure
     plane = training_figure(result).axes[1]
     points = [c for c in plane.collections if type(c) is PathCollection]

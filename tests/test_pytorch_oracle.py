@@ -7,11 +7,9 @@ import math
 import os
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
-
 import torch
-import torch.nn.functional as F  # noqa: N812
+import torch.nn.functional as F
+from hypothesis import given, settings, strategies as st
 
 from autograd_xor import Value, cross_entropy, log_softmax, softmax, topological_order, weighted_sum
 from autograd_xor.ops import OPS, op_text
@@ -64,7 +62,7 @@ def theirs(tree, xs):
         env = {"torch": torch, "a0": theirs(tree[2], xs), "a1": theirs(tree[3], xs)}
         args = ["a0", "a1"]
     expr = OPS[name].torch.format(*args, k=repr(k))
-    return eval(expr, env)      # noqa: S307  (the table's own PyTorch expressions)
+    return eval(expr, env)      # the table's own PyTorch expressions
 
 
 def show(tree):

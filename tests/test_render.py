@@ -9,10 +9,18 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from autograd_xor import MLP, Layer, Neuron, Value, half_squared_error, topological_order
-from autograd_xor import render
-from autograd_xor.render import (DECREASE, HIGHLIGHT, INCREASE, UNCHANGED, DotNotFoundError,
-                                 draw_dot, draw_network, network_to_dot, to_dot)
+from autograd_xor import MLP, Layer, Neuron, Value, half_squared_error, render, topological_order
+from autograd_xor.render import (
+    DECREASE,
+    HIGHLIGHT,
+    INCREASE,
+    UNCHANGED,
+    DotNotFoundError,
+    draw_dot,
+    draw_network,
+    network_to_dot,
+    to_dot,
+)
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -43,7 +51,7 @@ def gf_network():
 def dot_nodes(text):
     """{node id: attribute dict} from our DOT text."""
     out = {}
-    for m in re.finditer(r"^  (\w+) \[(.*)\]$", text, re.M):
+    for m in re.finditer(r"^  (\w+) \[(.*)\]$", text, re.MULTILINE):
         out[m.group(1)] = attrs(m.group(2))
     return out
 
@@ -51,7 +59,7 @@ def dot_nodes(text):
 def dot_edges(text):
     """[(tail, head, attribute dict)] from our DOT text, in order."""
     return [(m.group(1), m.group(2), attrs(m.group(3) or ""))
-            for m in re.finditer(r"^  (\w+) -> (\w+)(?: \[(.*)\])?$", text, re.M)]
+            for m in re.finditer(r"^  (\w+) -> (\w+)(?: \[(.*)\])?$", text, re.MULTILINE)]
 
 
 def attrs(text):
@@ -67,7 +75,7 @@ def svg_texts(svg):
 # --- DOT text ------------------------------------------------------------------------------
 
 def test_dot_ids_follow_the_topological_order():
-    a, b, c, d = small_graph()
+    a, _b, _c, d = small_graph()
     order = topological_order(d)
     nodes = dot_nodes(to_dot(d))
     for i, v in enumerate(order):
@@ -81,7 +89,7 @@ def test_dot_ids_follow_the_topological_order():
 
 
 def test_edges_go_parent_to_op_to_result():
-    a, b, c, d = small_graph()
+    _a, _b, _c, d = small_graph()
     order = topological_order(d)
     index = {v: i for i, v in enumerate(order)}
     edges = {(t, h) for t, h, _ in dot_edges(to_dot(d))}
@@ -110,7 +118,7 @@ def test_a_reused_node_has_one_edge_per_use():
 
 
 def test_show_local_writes_each_local_derivative_on_its_edge():
-    a, b, c, d = small_graph()
+    _a, _b, _c, d = small_graph()
     order = topological_order(d)
     plain = dot_edges(to_dot(d))
     assert all("label" not in at for _, _, at in plain)
@@ -134,7 +142,7 @@ def test_fused_neuron_node_is_a_box_with_its_factors_on_the_edges():
 
 
 def test_highlight_by_value_label_or_mapping():
-    a, b, c, d = small_graph()
+    a, _b, c, d = small_graph()
     i_c = topological_order(d).index(c)
     for highlight in ([c], ["c"], {c: HIGHLIGHT}, c, "c"):
         nodes = dot_nodes(to_dot(d, highlight=highlight))
@@ -154,7 +162,7 @@ def test_highlight_errors_name_the_problem():
 
 
 def test_grads_override_shows_other_gradients():
-    a, b, c, d = small_graph()
+    a, b, _c, d = small_graph()
     nodes = dot_nodes(to_dot(d, grads={a: 0.25}))
     assert "grad 0.2500" in nodes["n0"]["label"]
     assert f"grad {b.grad:.4f}" in nodes["n1"]["label"]
@@ -273,7 +281,7 @@ def test_layer_and_neuron_draw_too():
 
 @pytest.mark.needs_dot
 def test_svg_is_well_formed_and_carries_labels_values_grads_and_ops():
-    a, b, c, d = small_graph()
+    _a, _b, _c, d = small_graph()
     n = Neuron(1, activation="sigmoid", weights=[0.5], bias=0.1)
     e = n([d]) * 1.0
     e.backward()
@@ -372,7 +380,7 @@ def test_importing_the_package_needs_neither_graphviz_nor_ipywidgets():
 def test_network_columns_keep_inputs_and_units_in_order():
     net = MLP(2, [4, 1], activations=["tanh", "sigmoid"])
     text = network_to_dot(net)
-    columns = re.findall(r"^  \{ rank=same (.*?)(?: \[style=invis\])? \}$", text, re.M)
+    columns = re.findall(r"^  \{ rank=same (.*?)(?: \[style=invis\])? \}$", text, re.MULTILINE)
     assert columns == ["x0 -> x1 -> b0", "l0n0 -> l0n1 -> l0n2 -> l0n3 -> b1", "l1n0", "y0"]
     # every weight label sits on its own edge, tied to it by a line
     assert all(at.get("decorate") == "true" for _, _, at in weight_edges(text))

@@ -6,8 +6,7 @@ import math
 import operator
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given, settings, strategies as st
 
 from autograd_xor import MLP, Value, detect_anomaly, gradcheck
 
@@ -80,9 +79,8 @@ def test_value_pow_value_with_non_positive_base_is_documented():
 
 def test_detect_anomaly_forward_names_op_inputs_and_label():
     big = Value(1e308, label="big")
-    with detect_anomaly():
-        with pytest.raises(FloatingPointError) as info:
-            big * 10
+    with detect_anomaly(), pytest.raises(FloatingPointError) as info:
+        big * 10
     msg = str(info.value)
     assert "forward" in msg and "*" in msg and "1e+308" in msg and "'big'" in msg and "inf" in msg
 
@@ -104,9 +102,8 @@ def test_detect_anomaly_backward():
 
 
 def test_detect_anomaly_is_off_outside_and_restored_after_errors():
-    with pytest.raises(FloatingPointError):
-        with detect_anomaly():
-            Value(math.inf) - math.inf
+    with pytest.raises(FloatingPointError), detect_anomaly():
+        Value(math.inf) - math.inf
     assert math.isnan((Value(math.inf) - math.inf).data)
 
 

@@ -131,7 +131,7 @@ def test_serve_docs_serves_the_site_and_says_where(tmp_path):
     make = subprocess.run(["make", "-n", "serve-docs", f"DOCS_ADDR=127.0.0.1:{port}"], cwd=ROOT,
                           capture_output=True, text=True, check=True).stdout
     assert f"http://127.0.0.1:{port}/" in make and f"--dev-addr 127.0.0.1:{port}" in make
-    log = open(tmp_path / "serve.log", "w+")
+    log = open(tmp_path / "serve.log", "w+")    # noqa: SIM115  (closed in the finally below)
     server = subprocess.Popen(_mkdocs() + ["serve", "--dev-addr", f"127.0.0.1:{port}"],
                               cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, text=True,
                               env=ENV)

@@ -5,14 +5,21 @@ import xml.etree.ElementTree as ET
 
 import pytest
 from hypothesis import given, settings
+from test_render import dot_nodes
 
 from autograd_xor import MLP, Value, binary_cross_entropy, step, topological_order
-from autograd_xor.walkthroughs import get
-from autograd_xor.stepping import (CURRENT, PARENT, PENDING, BackwardStep, ForwardStep, Steps,
-                                   backward_steps, forward_steps)
+from autograd_xor.stepping import (
+    CURRENT,
+    PARENT,
+    PENDING,
+    BackwardStep,
+    ForwardStep,
+    Steps,
+    backward_steps,
+    forward_steps,
+)
 from autograd_xor.testing import expressions, points
-
-from test_render import dot_nodes
+from autograd_xor.walkthroughs import get
 
 
 def graph():
@@ -182,7 +189,7 @@ def test_step_drawings_highlight_the_node_its_parents_and_show_grads_so_far():
 
 @pytest.mark.needs_dot
 def test_a_step_displays_its_text_and_graph():
-    s = list(backward_steps(graph()))[0]
+    s = next(iter(backward_steps(graph())))
     html = s._repr_html_()
     assert "backward 1/" in html
     ET.fromstring(html[html.index("<svg"):])         # a well-formed SVG follows the text
@@ -190,7 +197,7 @@ def test_a_step_displays_its_text_and_graph():
 
 def test_a_step_without_dot_still_displays_its_text(monkeypatch, tmp_path):
     monkeypatch.setenv("PATH", str(tmp_path))
-    html = list(forward_steps(graph()))[0]._repr_html_()
+    html = next(iter(forward_steps(graph())))._repr_html_()
     assert "forward 1/" in html and "no drawing" in html and "apt-get install graphviz" in html
 
 
@@ -248,6 +255,7 @@ def test_stepper_draws_without_output_widgets():
     """No display into an Output widget (see the comment in Stepper.__init__): nbclient
     would send comm messages on the shell channel while a cell runs."""
     import ipywidgets
+
     from autograd_xor.jupyter import Stepper
     w = Stepper(Steps(graph()), draw=False)
     parts, seen = [w], []

@@ -36,7 +36,7 @@ def result():
 
 def test_printed_figures(result):
     v = result["values"]
-    two = lambda x: f"{x:.2f}"                                        # noqa: E731
+    two = lambda x: f"{x:.2f}"
     assert [two(v["output[0]"]), two(v["output[1]"])] == ["0.56", "0.61"]
     assert [two(v["cost[0]"]), two(v["cost[1]"])] == ["0.44", "-0.61"]
     assert [two(v["1 − output[0]"]), two(v["1 − output[1]"])] == ["0.44", "0.39"]

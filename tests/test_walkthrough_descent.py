@@ -74,6 +74,6 @@ def test_render_says_how_close_and_why(result):
 def test_graph_and_no_network():
     f = EX.graph()
     assert f.label == "f" and f.data == 4.0 ** 4 - 3 * 4.0 ** 3 + 2
-    x = [v for v in topological_order(f) if v.label == "x"][0]
+    x = next(v for v in topological_order(f) if v.label == "x")
     assert x.grad == 112.0
     assert EX.network() is None

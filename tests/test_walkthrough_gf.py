@@ -31,8 +31,8 @@ def book_step(w, x1=-0.9, x2=0.1, y=1.0, lr=0.1):
     terms = {"w_xg0": err_g, "w_xg1": err_g, "w_xg2": err_g, "w_gf0": err_f, "w_gf1": err_f}
     delta = {k: -lr * inputs[k] * terms[k] for k in w}
     new = {k: w[k] + delta[k] for k in w}
-    return dict(z_g=z_g, y_g=y_g, z_f=z_f, y_f=y_f, e=e, mse_prime=mse_prime, err_f=err_f,
-                err_g=err_g, delta=delta, new=new)
+    return {"z_g": z_g, "y_g": y_g, "z_f": z_f, "y_f": y_f, "e": e, "mse_prime": mse_prime,
+            "err_f": err_f, "err_g": err_g, "delta": delta, "new": new}
 
 
 W0 = {"w_xg0": 0.3, "w_xg1": 0.6, "w_xg2": -0.1, "w_gf0": -0.2, "w_gf1": 0.5}

@@ -6,8 +6,7 @@ import math
 import pytest
 
 from autograd_xor import GradcheckError, Neuron, gradcheck, topological_order
-from autograd_xor.walkthroughs import get
-from autograd_xor.walkthroughs import sigmoid as ex_sigmoid
+from autograd_xor.walkthroughs import get, sigmoid as ex_sigmoid
 
 EX = get("sigmoid")
 X = [0.1, 0.25, 0.5, 0.75, 1.0]

@@ -50,7 +50,7 @@ def test_xor_sigmoid_one_epoch_by_hand():
     import math
     model = xor_sigmoid.make_model(0)
     sd = model.state_dict()
-    S = lambda z: 1 / (1 + math.exp(-z))                              # noqa: E731
+    S = lambda z: 1 / (1 + math.exp(-z))
     W1 = [[sd[f"layers.0.neurons.{j}.w.{i}"] for i in range(2)] for j in range(3)]
     b1 = [sd[f"layers.0.neurons.{j}.b"] for j in range(3)]
     W2 = [sd[f"layers.1.neurons.0.w.{j}"] for j in range(3)]
@@ -130,5 +130,5 @@ def test_xor_relu_graph_and_network():
 @pytest.mark.parametrize("name", ["xor-sigmoid", "xor-relu"])
 @pytest.mark.parametrize("bad", [{"epochs": 0}, {"seed": 1.5}])
 def test_bad_options(name, bad):
-    with pytest.raises(ValueError, match=list(bad)[0]):
+    with pytest.raises(ValueError, match=next(iter(bad))):
         get(name).run(**bad)

@@ -22,10 +22,19 @@ import sys
 
 from ..files import OutputTargetError
 from . import explore, graph, train, walkthrough
-from ._common import (FAILED, INTERRUPTED, OK, USAGE, CLIError, Parser, bounded,
-                      setup_streams, shorten)
+from ._common import (
+    FAILED,
+    INTERRUPTED,
+    OK,
+    USAGE,
+    CLIError,
+    Parser,
+    bounded,
+    setup_streams,
+    shorten,
+)
 
-__all__ = ["main", "build_parser", "version"]
+__all__ = ["build_parser", "main", "version"]
 
 
 def version():

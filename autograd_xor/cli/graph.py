@@ -12,8 +12,14 @@ and PNG need the `dot` program, and without it the command says how to install i
 writes nothing.
 """
 
-from ..files import (OutputTargetError, check_output, format_of, formats_for, suffixes_for,
-                     write_output)
+from ..files import (
+    OutputTargetError,
+    check_output,
+    format_of,
+    formats_for,
+    suffixes_for,
+    write_output,
+)
 from ..render import DotNotFoundError, render
 from ._common import CLIError, find_walkthrough, one_of, user_errors
 

@@ -22,13 +22,32 @@ import os
 import sys
 import time
 
-from ..classify import (DATASETS, DEFAULTS, HELD_OUT, LEARNED, OPTIMIZERS, Diverged,
-                        fit_loss, make_classifier, train_classifier)
+from ..classify import (
+    DATASETS,
+    DEFAULTS,
+    HELD_OUT,
+    LEARNED,
+    OPTIMIZERS,
+    Diverged,
+    fit_loss,
+    make_classifier,
+    train_classifier,
+)
 from ..files import OutputTargetError, check_output, suffixes_for
 from ..nn import MAX_PARAMETERS, MLP
 from ..xor import XOR_INPUTS, XOR_TARGETS, train_xor
-from ._common import (CLIError, RunFailed, load_model_file, one_of, positive_up_to, print_json,
-                      shorten, sizes, user_errors, whole_number)
+from ._common import (
+    CLIError,
+    RunFailed,
+    load_model_file,
+    one_of,
+    positive_up_to,
+    print_json,
+    shorten,
+    sizes,
+    user_errors,
+    whole_number,
+)
 
 # The limits of the numbers, checked before anything is allocated (docs/command-line.md).
 MAX_EPOCHS = 1_000_000

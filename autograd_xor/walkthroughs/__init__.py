@@ -17,7 +17,7 @@ the tests.
 from . import and_layer, descent, gf, perceptron, sigmoid, xor_relu, xor_sigmoid
 from ._base import FIGURES, OPTIONS, Walkthrough, table
 
-__all__ = ["Walkthrough", "WALKTHROUGHS", "OPTIONS", "FIGURES", "get", "names", "table"]
+__all__ = ["FIGURES", "OPTIONS", "WALKTHROUGHS", "Walkthrough", "get", "names", "table"]
 
 WALKTHROUGHS = {ex.name: ex for ex in (
     gf.WALKTHROUGH, perceptron.WALKTHROUGH, descent.WALKTHROUGH, sigmoid.WALKTHROUGH,

@@ -18,8 +18,8 @@ from typing import Callable
 
 from .._checks import check_whole_number
 
-__all__ = ["Walkthrough", "OPTIONS", "FIGURES", "check_option", "figure", "rounded_like",
-           "table", "figure_rows", "fmt", "FIGURE_HEADERS"]
+__all__ = ["FIGURES", "FIGURE_HEADERS", "OPTIONS", "Walkthrough", "check_option", "figure",
+           "figure_rows", "fmt", "rounded_like", "table"]
 
 # The options a walkthrough may take, each a whole number: its least value (None: any) and
 # what it means. A walkthrough's `options` names those it takes, with their defaults.

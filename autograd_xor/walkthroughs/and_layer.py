@@ -22,8 +22,8 @@ from ..losses import half_squared_error
 from ..nn import MLP
 from ._base import FIGURE_HEADERS, Walkthrough, figure, figure_rows, fmt, table
 
-__all__ = ["INPUTS", "EXPECTED", "ASSUMED", "build", "run", "render", "after_backward",
-           "WALKTHROUGH"]
+__all__ = ["ASSUMED", "EXPECTED", "INPUTS", "WALKTHROUGH", "after_backward", "build", "render",
+           "run"]
 
 INPUTS = [1.0, 0.0]          # "our inputs are 1 and 0"
 EXPECTED = [1.0, 0.0]        # "our output vector should be [1, 0]"
@@ -88,7 +88,7 @@ def build():
 
 
 def run():
-    model, n = build()
+    _model, n = build()
     values = {}
     for j in range(2):
         out = n[f"output{j}"]

@@ -12,8 +12,8 @@ the tutorial's hand-written `f_derivative` runs beside it for comparison.
 from ..engine import Value
 from ._base import FIGURE_HEADERS, Walkthrough, figure, figure_rows, fmt, table
 
-__all__ = ["f", "engine_derivative", "tutorial_derivative", "descend", "run", "render",
-           "after_backward", "WALKTHROUGH"]
+__all__ = ["WALKTHROUGH", "after_backward", "descend", "engine_derivative", "f", "render", "run",
+           "tutorial_derivative"]
 
 X0, GAMMA, PRECISION = 4, 0.01, 0.00001
 PRINTED_MINIMUM = "2.2500325268933734"

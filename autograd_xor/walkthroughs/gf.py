@@ -16,11 +16,10 @@ from ..engine import Value
 from ..losses import half_squared_error
 from ..nn import MLP
 from ..optim import SGD
-from ._base import (FIGURE_HEADERS, Walkthrough, check_option, figure, figure_rows, fmt,
-                    table)
+from ._base import FIGURE_HEADERS, Walkthrough, check_option, figure, figure_rows, fmt, table
 
-__all__ = ["WEIGHTS", "X1", "X2", "Y", "LR", "build", "run", "render", "after_backward",
-           "WALKTHROUGH"]
+__all__ = ["LR", "WALKTHROUGH", "WEIGHTS", "X1", "X2", "Y", "after_backward", "build", "render",
+           "run"]
 
 NAMES = ("w_xg0", "w_xg1", "w_xg2", "w_gf0", "w_gf1")
 WEIGHTS = {"w_xg0": 0.3, "w_xg1": 0.6, "w_xg2": -0.1, "w_gf0": -0.2, "w_gf1": 0.5}
@@ -71,7 +70,7 @@ def build(weights=None):
 def _step(weights):
     """One iteration of the textbook's algorithm at `weights`: every figure, and the new
     weights."""
-    model, n = build(weights)
+    _model, n = build(weights)
     grads = {k: n[k].grad for k in NAMES}
     deltas = {k: -LR * grads[k] for k in NAMES}
     params = [n[k] for k in NAMES]
@@ -160,8 +159,8 @@ def render(result):
             table(FIGURE_HEADERS, figure_rows(f, [f"new {k}" for k in NAMES]))]
     its = result["iterations"]
     if len(its) > 1:
-        out += ["", f"ITERATIONS (the textbook's spreadsheet: e and y_f before each update, "
-                    f"weights after it)",
+        out += ["", "ITERATIONS (the textbook's spreadsheet: e and y_f before each update, "
+                    "weights after it)",
                 table(["step", "e", "y_f"] + list(NAMES),
                       [[it["step"], f"{it['e']:.6f}", f"{it['y_f']:.6f}"]
                        + [f"{it['weights'][k]:.6f}" for k in NAMES] for it in its])]

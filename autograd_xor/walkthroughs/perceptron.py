@@ -11,10 +11,9 @@ w to 0.59, and the updates w ← w − r·dC/dw converge to 1/3 (where a = y).
 
 from ..engine import Value
 from ..nn import Neuron
-from ._base import (FIGURE_HEADERS, Walkthrough, check_option, figure, figure_rows, fmt,
-                    table)
+from ._base import FIGURE_HEADERS, Walkthrough, check_option, figure, figure_rows, fmt, table
 
-__all__ = ["I", "Y", "W0", "R", "build", "run", "render", "after_backward", "WALKTHROUGH"]
+__all__ = ["W0", "WALKTHROUGH", "I", "R", "Y", "after_backward", "build", "render", "run"]
 
 I, Y, W0, R = 1.5, 0.5, 0.8, 0.1
 STEPS = 20      # enough for w to round to the article's 0.3333

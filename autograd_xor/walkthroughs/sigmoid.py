@@ -17,11 +17,10 @@ import math
 from ..engine import Value
 from ..gradcheck import GradcheckError, gradcheck, numerical_grad
 from ..nn import Neuron
-from ._base import (FIGURE_HEADERS, Walkthrough, check_option, figure, figure_rows, fmt,
-                    table)
+from ._base import FIGURE_HEADERS, Walkthrough, check_option, figure, figure_rows, fmt, table
 
-__all__ = ["X", "Y", "W0", "ALPHA", "EPOCHS", "cost", "tutorial_gradient", "train_tutorial",
-           "train_engine", "run", "render", "after_backward", "WALKTHROUGH"]
+__all__ = ["ALPHA", "EPOCHS", "W0", "WALKTHROUGH", "X", "Y", "after_backward", "cost", "render",
+           "run", "train_engine", "train_tutorial", "tutorial_gradient"]
 
 X = [0.1, 0.25, 0.5, 0.75, 1.0]
 Y = [0.0, 0.0, 0.0, 0.0, 0.0]

@@ -23,8 +23,8 @@ from ..nn import MLP
 from ..xor import XOR_INPUTS, XOR_TARGETS, learned_xor
 from ._base import Walkthrough, check_option, fmt, table
 
-__all__ = ["XOR_X", "XOR_Y", "CHOICES", "make_model", "update_rule_check", "train", "run",
-           "render", "after_backward", "WALKTHROUGH"]
+__all__ = ["CHOICES", "WALKTHROUGH", "XOR_X", "XOR_Y", "after_backward", "make_model", "render",
+           "run", "train", "update_rule_check"]
 
 XOR_X, XOR_Y = XOR_INPUTS, XOR_TARGETS        # the post's names for the truth table
 HIDDEN, ALPHA, EPOCHS, SEED = 4, 0.2, 60, 0

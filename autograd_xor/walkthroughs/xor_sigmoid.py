@@ -27,8 +27,8 @@ from ..optim import SGD
 from ..xor import XOR_INPUTS, XOR_TARGETS, learned_xor
 from ._base import Walkthrough, check_option, fmt, table
 
-__all__ = ["XOR_X", "XOR_Y", "ALPHA", "EPOCHS", "SEED", "make_model", "loss", "train", "run",
-           "render", "after_backward", "WALKTHROUGH"]
+__all__ = ["ALPHA", "EPOCHS", "SEED", "WALKTHROUGH", "XOR_X", "XOR_Y", "after_backward", "loss",
+           "make_model", "render", "run", "train"]
 
 XOR_X, XOR_Y = XOR_INPUTS, XOR_TARGETS        # the tutorial's names for the truth table
 ALPHA, EPOCHS, SEED = 0.1, 10_000, 0

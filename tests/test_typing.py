@@ -1,0 +1,64 @@
+"""Types: the package says it is typed (PEP 561's py.typed), and its public API is annotated,
+so that a user's type checker reads it: every public function's parameters and return, and
+every public method of every public class. `make lint` runs mypy over the package."""
+
+import importlib
+import inspect
+from pathlib import Path
+
+import pytest
+
+import autograd_xor
+
+# the modules whose whole public API (their __all__) is annotated
+TYPED = ["engine", "modes", "ops", "nn", "losses", "optim", "datasets", "gradcheck", "testing",
+         "replay", "render", "stepping", "explorer"]
+
+
+def test_the_package_ships_py_typed():
+    assert (Path(autograd_xor.__file__).parent / "py.typed").is_file()
+
+
+def _missing(fn, where):
+    """The parts of fn's signature that have no annotation, named."""
+    sig = inspect.signature(fn)
+    out = [f"{where}({name})" for name, p in sig.parameters.items()
+           if name not in ("self", "cls") and p.annotation is inspect.Parameter.empty]
+    if sig.return_annotation is inspect.Signature.empty:
+        out.append(f"{where} -> ?")
+    return out
+
+
+def _unannotated(obj, where):
+    if inspect.isfunction(obj):
+        return _missing(obj, where)
+    if inspect.isclass(obj):
+        out = []
+        for name, member in vars(obj).items():
+            if isinstance(member, property):
+                member = member.fget
+            if inspect.isfunction(member) and (not name.startswith("_") or name in (
+                    "__init__", "__call__", "__new__", "__add__", "__mul__", "__pow__")):
+                out += _missing(member, f"{where}.{name}")
+        return out
+    return []
+
+
+@pytest.mark.parametrize("name", [n for n in autograd_xor.__all__
+                                  if not inspect.ismodule(getattr(autograd_xor, n))])
+def test_every_public_name_of_the_package_is_annotated(name):
+    assert _unannotated(getattr(autograd_xor, name), name) == []
+
+
+@pytest.mark.parametrize("module", TYPED)
+def test_the_public_api_of_the_typed_modules_is_annotated(module):
+    mod = importlib.import_module(f"autograd_xor.{module}")
+    missing = [m for name in mod.__all__ for m in _unannotated(getattr(mod, name), name)]
+    assert missing == []
+
+
+def test_the_check_would_see_a_missing_annotation():
+    def f(x, y: int = 0):
+        return x
+
+    assert _missing(f, "f") == ["f(x)", "f -> ?"]

@@ -104,7 +104,8 @@ class Graph:
         """The graph of `order` (a topological order, root last) with every leaf live: a
         replay reads all their numbers and fills all their gradients."""
         index = {v: i for i, v in enumerate(order)}
-        ops, parents, leaves, plain, live = [], [], {}, {}, []
+        ops, parents, leaves, plain = [], [], {}, {}
+        live: list[Any] = []                    # the live leaves, by slot
         for i, v in enumerate(order):
             ops.append(v._op if v._prev else "")
             parents.append(tuple(index[p] for p in v._prev))
@@ -155,13 +156,16 @@ def _signatures(g, inner, keyed, lo, hi):
     for p, i in enumerate(inner):
         position[i] = p
     where, what = position.get, leaf.get
-    codes, intern = [], {}
+    codes: list[int] = []
+    intern: dict[tuple[Any, ...], int] = {}
     only = set(g.guards) | {g.n - 1}
     for p in range(lo, hi):
         i = inner[p]
         pars = parents[i]
-        # (p - q for an inner parent at q; a leaf's p - None is NotImplemented, named below)
-        parts = (ops[i], tuple(map(p.__sub__, map(where, pars))), tuple(map(what, pars)),
+        # (p - q for an inner parent at q; a leaf's p - None is NotImplemented, named below:
+        # on purpose, so mypy's complaint that p.__sub__ takes no None is ignored)
+        parts = (ops[i], tuple(map(p.__sub__, map(where, pars))),  # type: ignore[arg-type]
+                 tuple(map(what, pars)),
                  plain.get(i) and tuple(map(type, plain[i])),     # None or a number
                  i in only and i)                 # the root and guarded nodes stay straight
         codes.append(intern.setdefault(parts, len(intern)))
@@ -176,7 +180,8 @@ def _periodic_runs(codes, lo, hi, depth=0):
     gaps between its runs."""
     if hi - lo < MIN_ROLLED_NODES or depth > 3:
         return []
-    last, gaps = {}, Counter()
+    last: dict[int, int] = {}                # code -> where it was last seen
+    gaps: Counter[int] = Counter()
     for p in range(lo, hi):
         c = codes[p]
         if c in last:
@@ -186,7 +191,8 @@ def _periodic_runs(codes, lo, hi, depth=0):
     for period, count in gaps.most_common(4):
         if count < MIN_BLOCKS - 1:
             break
-        runs, p = [], lo
+        runs: list[tuple[int, int, int, Any]] = []    # (start, period, blocks, first)
+        p = lo
         while p + period < hi:
             if codes[p] != codes[p + period]:
                 p += 1
@@ -251,7 +257,8 @@ def _plan_block(g, blk, position, keyed):
     blk.operands, blk.numbers = [], []
     blk.columns, blk.carried, blk.before = [], set(), {}
     inner_at = blk.inner.__getitem__
-    columns = {}                     # (kind, per-block leaves or numbers) -> column number
+    # (kind, per-block leaves or numbers) -> column number
+    columns: dict[tuple[str, tuple[Any, ...]], int] = {}
     last = blk.nodes[-1]
     for r, i in enumerate(last):
         ops = []
@@ -283,7 +290,7 @@ def _plan_block(g, blk, position, keyed):
                 ops.append(_column("leaf", (None,) * skip + per_block,
                                    [g.leaves[j] for j in per_block], columns, blk))
         blk.operands.append(ops)
-        nums = []
+        nums: list[tuple[str, Any] | None] = []
         for w, x in enumerate(g.plain.get(i, ())):
             if x is None:
                 nums.append(None)
@@ -307,7 +314,7 @@ def _plan_block(g, blk, position, keyed):
         blk.first[r] = (i, ops)
     # a live leaf that changes from block to block keeps its gradient in its block's slot of
     # a list: it may appear in one block and one column only, and nowhere else in the run
-    seen = {}
+    seen: dict[int, tuple[int, int]] = {}            # live leaf -> (block, column)
     for c, (kind, per_block) in enumerate(blk.columns):
         if kind == "leaf" and _is_live(g, per_block):
             for k, j in enumerate(per_block):
@@ -581,7 +588,7 @@ class _Generator:
         """A block's node that code outside its loop reads gets a plain variable after the
         loop (d{i}, and g{i} for its gradient)."""
         g, owner = self.g, self.owner
-        self.exported = set()
+        self.exported: set[int] = set()
         for i in self.inner:
             if i not in owner:
                 self.exported.update(j for j in g.parents[i] if j in owner)
@@ -802,7 +809,7 @@ class _Generator:
         n, m = blk.number, blk.blocks
         lines = []
         # the gradient each block's node starts from: what code after the loop added
-        starts = {}
+        starts: dict[int, dict[int, str]] = {}      # r -> {k: the gradient's variable}
         for j in self.exported:
             owner = self.owner.get(j)
             if owner and owner[0] is blk and self.wanted[j]:
@@ -822,7 +829,7 @@ class _Generator:
         live_columns = [c for c in range(len(blk.columns)) if self._live_column(blk, c)]
         for c in live_columns:
             leaves = blk.columns[c][1]
-            cells = ("0.0" if j is None else f"g{j}" for j in leaves)
+            cells = ["0.0" if j is None else f"g{j}" for j in leaves]
             lines.append(f"G{n}_{c} = [{', '.join(cells)}]")
         lines.append(f"for k in range({m - 1}, -1, -1):")
         body = []
@@ -886,7 +893,8 @@ def _gathered(lines):
     which Python sums left to right, so the float is the same. (Nothing reads a gradient
     while its node's consumers add into it, and what they add is final by then.)"""
     out = list(lines)
-    runs = {}                              # gradient -> [(line number, start, op, term)]
+    # gradient -> [(line number, start, op, term)]
+    runs: dict[str, list[tuple[int, str, str, str]]] = {}
 
     def close(name):
         run = runs.pop(name, None)

@@ -97,7 +97,8 @@ class Recorder:
     def __init__(self, slots=0, proxies=True):
         self.proxies = proxies
         self.reads, self.writes = [], []
-        self.sources = [None] * slots      # per slot: None, or (Value, where, number read)
+        # per slot: None, or (Value, where, number read)
+        self.sources: list[tuple[Any, Any, float] | None] = [None] * slots
         self.read_slots = {}               # id(Value) -> its slot
         self.conversions = {}              # id(float) -> (the float, the TracedFloat)
         self.conditions = []               # (op, left, right, result, where)
@@ -532,7 +533,9 @@ class Snapshot:
 
 
 def _flatten(obj, checks=None):
-    vals, objs, nums = [], [], []
+    vals: list[Any] = []
+    objs: list[Any] = []
+    nums: list[float] = []
     _walk(obj, vals, objs, nums, {}, 0, None, checks)
     return vals, objs, array.array("d", nums).tobytes()
 
@@ -719,11 +722,11 @@ def _walk(x, vals, objs, nums, seen, depth, slots, checks=None):
                 _walk(y, vals, objs, nums, seen, depth + 1, None, checks)
     elif kind == "function":
         if not _is_library(x):
-            getters = [] if checks is not None else None
+            getters: list[Any] | None = [] if checks is not None else None
             for name, root in state_roots(x, getters):
                 vals.append(name)
                 _walk(root, vals, objs, nums, seen, depth + 1, None, checks)
-            if checks is not None:
+            if getters is not None:             # (exactly when checks is not None)
                 checks += [("{0}", code, objects + (root,)) for code, objects, root in getters]
     elif kind == "method":
         _walk(x.__func__, vals, objs, nums, seen, depth + 1, None, checks)
@@ -779,7 +782,10 @@ _VALUES = {Value, type(Value(0.0))}
 def flatten_args(args):
     """(picture, floats): the structure of fn's arguments, and the floats that its lists,
     tuples and dicts hold directly, in order (the replay's `A`)."""
-    vals, objs, nums, slots = [], [], [], []
+    vals: list[Any] = []
+    objs: list[Any] = []
+    nums: list[float] = []
+    slots: list[float] = []
     _walk(args, vals, objs, nums, {}, 0, slots)
     return (vals, objs, array.array("d", nums).tobytes()), slots
 
@@ -788,7 +794,7 @@ def proxied_args(args, rec):
     """A copy of the arguments in which each float that `flatten_args` counts as a slot is
     an TracedFloat of that slot (the lists, tuples and dicts that hold them are copies)."""
     slots = iter(range(sys.maxsize))
-    done = {}
+    done: dict[int, Any] = {}            # id(a list, tuple or dict) -> its copy
 
     def copy(x):
         t = type(x)

@@ -27,13 +27,15 @@ from __future__ import annotations
 
 import math
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Callable, TypedDict, cast
 
 from . import datasets
 from ._checks import check_whole_number, shorten
-from .engine import no_grad
+from .engine import Value, no_grad
 from .losses import binary_cross_entropy, cross_entropy, hinge
-from .nn import MLP, TASKS
+from .nn import MLP, TASKS, Module
 from .optim import SGD, Adam
 from .replay import compile
 
@@ -50,7 +52,7 @@ class DataSet:
         >>> DATASETS["spiral"].points, DATASETS["spiral"].takes_classes
         (300, True)
     """
-    make: object
+    make: Callable[[int, int, int], tuple[list[list[float]], list[int]]]
     points: int
     takes_classes: bool
     about: str
@@ -67,17 +69,30 @@ DATASETS = {
                                                                noise=0.2, seed=seed),
                       300, True, "interleaved spiral arms, one per class (noise 0.2)"),
 }
-OPTIMIZERS = {"adam": Adam, "sgd": SGD}
+OPTIMIZERS: dict[str, type[SGD | Adam]] = {"adam": Adam, "sgd": SGD}
+
+
+class _Defaults(TypedDict):
+    """The entries of `DEFAULTS`, for the type checker."""
+    hidden: tuple[int, ...]
+    activation: str
+    optimizer: str
+    lr: dict[str, float]                # per optimizer
+    epochs: int
+    classes: int
+
+
 # The settings that reach >= 95% training accuracy on moons and circles and >= 90% on a
 # 3-class spiral in seconds (tests/test_classify.py checks it, marked slow, for 3 seeds).
-DEFAULTS = {"hidden": (16, 16), "activation": "tanh", "optimizer": "adam",
-            "lr": {"adam": 0.01, "sgd": 0.1}, "epochs": 300, "classes": 3}
+DEFAULTS: _Defaults = {"hidden": (16, 16), "activation": "tanh", "optimizer": "adam",
+                       "lr": {"adam": 0.01, "sgd": 0.1}, "epochs": 300, "classes": 3}
 LEARNED = 0.9            # a run has learned when its training accuracy is at least this
 HELD_OUT = 0.2           # the fraction of the points held out (none for XOR)
 COMPILE_FROM = 60        # epochs from which compiled replays pay off (measured on moons)
 
 
-def load_data(name, points=None, classes=None, seed=0):
+def load_data(name: str, points: int | None = None, classes: int | None = None, seed: int = 0
+              ) -> tuple[list[list[float]], list[int], int]:
     """`(X, y, classes)` for the data set `name` in `DATASETS`: `points` of them (its
     default for None), with `classes` classes for the spiral (default 3; the others have 2).
 
@@ -104,7 +119,8 @@ def _task(loss):
     return next(task for task, losses in TASKS.items() if loss in losses)
 
 
-def make_classifier(hidden=(16, 16), classes=2, loss=None, activation="tanh", seed=0):
+def make_classifier(hidden: Sequence[int] = (16, 16), classes: int = 2, loss: str | None = None,
+                    activation: str = "tanh", seed: int = 0) -> MLP:
     """A 2-input MLP for `classes` classes: `hidden` layers of `activation` units, then one
     sigmoid output for 'binary_cross_entropy', one linear score for 'hinge', or one linear
     logit per class for 'cross_entropy' (the default: binary cross-entropy for 2 classes,
@@ -136,7 +152,7 @@ def make_classifier(hidden=(16, 16), classes=2, loss=None, activation="tanh", se
     return model
 
 
-def fit_loss(model, classes, loss=None):
+def fit_loss(model: Module, classes: int, loss: str | None = None) -> str:
     """The loss to train `model` with on `classes` classes: `loss` if given, else the one the
     model records, else the one its output suits (a sigmoid output: binary cross-entropy;
     one linear output: hinge; several: cross-entropy). A `ValueError` says why the model
@@ -176,7 +192,7 @@ def fit_loss(model, classes, loss=None):
     return recorded
 
 
-def predict(model, x, loss):
+def predict(model: MLP, x: Sequence[float], loss: str) -> int:
     """The class `model` predicts for the point `x`: for 'binary_cross_entropy', 1 when the
     probability is above 0.5; for 'hinge', 1 when the score is above 0; for
     'cross_entropy', the class of the largest logit (the first, on a tie).
@@ -187,13 +203,14 @@ def predict(model, x, loss):
     """
     with no_grad():
         out = model(x)
-    if loss == "cross_entropy":
-        scores = [v.data for v in out]
+    if loss == "cross_entropy":                  # one logit per class
+        scores = [v.data for v in cast("list[Value]", out)]
         return scores.index(max(scores))
-    return int(out.data > (0.5 if loss == "binary_cross_entropy" else 0.0))
+    return int(cast(Value, out).data > (0.5 if loss == "binary_cross_entropy" else 0.0))
 
 
-def accuracy(model, X, y, loss):
+def accuracy(model: MLP, X: Sequence[Sequence[float]], y: Sequence[int], loss: str
+             ) -> float | None:
     """The fraction of the points `X` whose class `predict` gets right (None for no points).
 
         >>> from autograd_xor import MLP
@@ -241,21 +258,21 @@ class ClassifierResult:
     batch_size: int
     epochs: int
     seed: int
-    X_train: list
-    y_train: list
-    X_test: list
-    y_test: list
-    losses: list = field(default_factory=list)
+    X_train: list[list[float]]
+    y_train: list[int]
+    X_test: list[list[float]]
+    y_test: list[int]
+    losses: list[float] = field(default_factory=list)
     train_accuracy: float = float("nan")
     test_accuracy: float | None = None
 
     @property
-    def learned(self):
+    def learned(self) -> bool:
         """The training accuracy is at least `LEARNED`."""
         return self.train_accuracy >= LEARNED
 
     @property
-    def hidden(self):
+    def hidden(self) -> list[int]:
         """The hidden layer sizes."""
         return [len(layer.neurons) for layer in self.model.layers[:-1]]
 
@@ -268,11 +285,14 @@ class Diverged(FloatingPointError):
     """
 
 
-def train_classifier(data="moons", *, hidden=DEFAULTS["hidden"],
-                     activation=DEFAULTS["activation"], loss=None,
-                     optimizer=DEFAULTS["optimizer"], lr=None, batch_size=None,
-                     epochs=DEFAULTS["epochs"], seed=0, points=None, classes=None,
-                     model=None, callback=None, compiled=None):
+def train_classifier(data: str = "moons", *, hidden: Sequence[int] = DEFAULTS["hidden"],
+                     activation: str = DEFAULTS["activation"], loss: str | None = None,
+                     optimizer: str = DEFAULTS["optimizer"], lr: float | None = None,
+                     batch_size: int | None = None, epochs: int = DEFAULTS["epochs"],
+                     seed: int = 0, points: int | None = None, classes: int | None = None,
+                     model: MLP | None = None,
+                     callback: Callable[[int, float], object] | None = None,
+                     compiled: bool | None = None) -> ClassifierResult:
     """Train a classifier on the data set `data` (a name in `DATASETS`) and measure it.
 
     `hidden`, `activation`, `loss` and `seed` make the model (`make_classifier`), unless
@@ -300,13 +320,15 @@ def train_classifier(data="moons", *, hidden=DEFAULTS["hidden"],
         outputs = len(model.layers[-1].neurons)
         classes = outputs if outputs > 1 else 2
     X, y, classes = load_data(data, points, classes, seed)
+    X_test: list[list[float]]
+    y_test: list[int]
     if data == "xor":
         X_train, y_train, X_test, y_test = X, y, [], []
     else:
         X_train, y_train, X_test, y_test = datasets.split(X, y, test=HELD_OUT, seed=seed)
     if model is None:
         model = make_classifier(hidden, classes, loss, activation, seed)
-        loss = model.loss
+        loss = cast(str, model.loss)         # make_classifier sets it
     else:
         loss = fit_loss(model, classes, loss)
         model.task, model.loss = _task(loss), loss
@@ -343,7 +365,8 @@ def train_classifier(data="moons", *, hidden=DEFAULTS["hidden"],
         result.losses.append(mean)
         if callback is not None:
             callback(epoch, mean)
-    result.train_accuracy = accuracy(model, X_train, y_train, loss)
+    # (not None: there is always a training point)
+    result.train_accuracy = cast(float, accuracy(model, X_train, y_train, loss))
     result.test_accuracy = accuracy(model, X_test, y_test, loss)
     return result
 

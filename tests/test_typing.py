@@ -12,7 +12,7 @@ import autograd_xor
 
 # the modules whose whole public API (their __all__) is annotated
 TYPED = ["engine", "modes", "ops", "nn", "losses", "optim", "datasets", "gradcheck", "testing",
-         "replay", "render", "stepping", "explorer"]
+         "replay", "render", "stepping", "explorer", "classify"]
 
 
 def test_the_package_ships_py_typed():

@@ -39,6 +39,8 @@ written in them is the table `FORMATS`:
     ('dot', 'pdf', 'png')
 """
 
+from __future__ import annotations
+
 import os
 import re
 import secrets
@@ -63,9 +65,9 @@ class Format:
         >>> FORMATS["dot"]
         Format(suffixes=('.dot', '.gv'), text=True, kinds={'graph': None})
     """
-    suffixes: tuple
+    suffixes: tuple[str, ...]
     text: bool
-    kinds: dict = field(default_factory=dict)
+    kinds: dict[str, str | None] = field(default_factory=dict)
 
 
 FORMATS = {
@@ -82,7 +84,7 @@ FORMATS = {
 KINDS = {"graph": ("svg", "drawing"), "plot": ("png", "image")}
 
 
-def formats_for(kind):
+def formats_for(kind: str) -> tuple[str, ...]:
     """The formats a kind of picture ('graph' or 'plot') can be written in, its default first.
 
         >>> formats_for("graph"), formats_for("plot")
@@ -93,7 +95,7 @@ def formats_for(kind):
                               if kind in f.kinds and name != default)
 
 
-def suffixes_for(kind):
+def suffixes_for(kind: str) -> tuple[str, ...]:
     """The suffix to suggest for each format of `formats_for(kind)`.
 
         >>> suffixes_for("plot")
@@ -102,7 +104,7 @@ def suffixes_for(kind):
     return tuple(FORMATS[f].suffixes[0] for f in formats_for(kind))
 
 
-def format_of(path, kind):
+def format_of(path: str | os.PathLike[str], kind: str) -> str:
     """The format a picture of `kind` ('graph' or 'plot') gets at `path`, from its suffix:
     the kind's default for '-' and for a name without a suffix; a `ValueError` naming the
     file and the suffixes to use for any other suffix.
@@ -190,7 +192,7 @@ def _target(path):
     return real, st
 
 
-def check_output(path):
+def check_output(path: str | os.PathLike[str]) -> None:
     """Raise `OutputTargetError` now if `write_output(path, ...)` would refuse `path` (see
     the module's notes); '-' (standard output) is always fine. Nothing is written.
 
@@ -204,7 +206,8 @@ def check_output(path):
         _target(path)
 
 
-def write_output(path, data, format=None):
+def write_output(path: str | os.PathLike[str], data: str | bytes, format: str | None = None
+                 ) -> None:
     """Write `data` (str or bytes) to `path` whole or not at all, or to standard output when
     `path` is '-'. Text is written as UTF-8. See the module's notes for what is refused
     (`OutputTargetError`), symbolic links, permissions and temporary files; an error while

@@ -17,7 +17,11 @@ place and zoom from step to step; zoom buttons and "whole graph" change it. `nex
     (1, 'forward 2/2: y = x * x = 0.5000 * 0.5000 = 0.2500; local derivatives ∂y/∂x = 0.5000, ∂y/∂x = 0.5000')
 """
 
+from __future__ import annotations
+
 import html
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 try:
     import ipywidgets as widgets
@@ -25,8 +29,24 @@ except ImportError:
     raise ImportError('the stepper widget needs ipywidgets: pip install "autograd_xor[jupyter]"; '
                       'without it, step(loss, widget=False) gives a plain iterator') from None
 
-from .explorer import GraphTooLargeError, explore
+from .explorer import Explorer, GraphTooLargeError, explore
 from .render import DotNotFoundError
+
+if TYPE_CHECKING:
+    from typing import Protocol
+
+    from .engine import Value
+
+    class _Step(Protocol):
+        """What the stepper reads of a step: a `ForwardStep` or `BackwardStep` of
+        `autograd_xor.stepping`, named here by its shape because stepping imports this
+        module (for the type checker only: nothing at run time)."""
+        index: int
+        total: int
+        order: list[Value]
+
+        def text(self) -> str: ...
+
 
 __all__ = ["Stepper"]
 
@@ -48,13 +68,15 @@ class Stepper(widgets.VBox):
         'backward 2/3: v1: ∂y/∂v1 = 2.0000, final (a leaf)'
     """
 
-    def __init__(self, steps, *, rankdir="LR", draw=True, zoom=1.0):
-        self.steps = list(steps.steps if hasattr(steps, "steps") else steps)
+    def __init__(self, steps: Iterable[_Step], *, rankdir: str = "LR", draw: bool = True,
+                 zoom: float = 1.0) -> None:
+        self.steps: list[_Step] = list(steps.steps if hasattr(steps, "steps") else steps)
         if not self.steps:
             raise ValueError("Stepper: there are no steps to show")
         self.rankdir, self.draw, self.zoom = rankdir, draw, float(zoom)
         self.whole = False                   # True: the whole graph, fitted to the window
-        self._explorer = self._centre = None
+        self._explorer: Explorer | None = None     # made at the first drawing
+        self._centre: tuple[float, float] | None = None  # the window's centre, once drawn
         self.prev_button = widgets.Button(description="◀ previous", layout={"width": "110px"})
         self.next_button = widgets.Button(description="next ▶", layout={"width": "110px"})
         self.slider = widgets.IntSlider(value=0, min=0, max=len(self.steps) - 1,
@@ -86,26 +108,26 @@ class Stepper(widgets.VBox):
         self._show(0)
 
     @property
-    def current(self):
+    def current(self) -> _Step:
         """The step on show."""
         return self.steps[self.slider.value]
 
-    def show(self, i):
+    def show(self, i: int) -> None:
         """Go to step `i` (from 0; negative counts from the end)."""
         n = len(self.steps)
         if not -n <= i < n:
             raise IndexError(f"Stepper.show: step {i} is out of range; there are {n} steps")
         self.slider.value = i % n            # the slider's observer redraws
 
-    def next(self):
+    def next(self) -> None:
         if self.slider.value < len(self.steps) - 1:
             self.slider.value += 1
 
-    def previous(self):
+    def previous(self) -> None:
         if self.slider.value > 0:
             self.slider.value -= 1
 
-    def set_zoom(self, zoom):
+    def set_zoom(self, zoom: float) -> None:
         """Draw at `zoom` (1 = 100%), keeping the window's centre."""
         self.zoom = min(4.0, max(0.1, float(zoom)))
         self.whole = self.whole_button.value = False

@@ -15,11 +15,24 @@ written atomically.
     [[0, 1], [1, 0]]
 """
 
+from __future__ import annotations
+
 import io
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, cast
 
 from ._checks import check_whole_number
-from .engine import no_grad
+from .engine import Value, no_grad
 from .files import FORMATS, format_of, write_output
+
+if TYPE_CHECKING:
+    import os
+
+    from matplotlib.figure import Figure
+
+    from .classify import ClassifierResult
+    from .nn import MLP, Module
+    from .xor import XORResult
 
 __all__ = ["MARKERS", "PALETTE", "TARGETS", "MissingExtraError", "check_graph_path",
            "check_plot_path", "class_grid", "classifier_figure", "decision_grid", "plot_training",
@@ -55,7 +68,8 @@ def _matplotlib():
     return Figure
 
 
-def decision_grid(model, n=61, lo=-0.5, hi=1.5):
+def decision_grid(model: MLP, n: int = 61, lo: float = -0.5, hi: float = 1.5
+                  ) -> tuple[list[float], list[float], list[list[float]]]:
     """The model's output on an n-by-n grid over [lo, hi]^2: `(xs, ys, grid)` with
     `grid[j][i] = model([xs[i], ys[j]])`, computed without recording a graph.
 
@@ -70,11 +84,12 @@ def decision_grid(model, n=61, lo=-0.5, hi=1.5):
     step = (hi - lo) / (n - 1)
     xs = [lo + i * step for i in range(n)]
     with no_grad():
-        grid = [[model([x, y]).data for x in xs] for y in xs]
+        grid = [[cast(Value, model([x, y])).data for x in xs] for y in xs]   # one output
     return xs, list(xs), grid
 
 
-def class_grid(model, loss, lo, hi, n=71):
+def class_grid(model: MLP, loss: str, lo: Sequence[float], hi: Sequence[float], n: int = 71
+               ) -> tuple[list[float], list[float], list[list[int]]]:
     """The class the model predicts (`classify.predict`) on an n-by-n grid over the box from
     the corner `lo` = (x1, x2) to `hi`: `(xs, ys, grid)` with `grid[j][i]` the class at
     `(xs[i], ys[j])`, computed without recording a graph.
@@ -105,7 +120,7 @@ _LOSS_NAMES = {"binary_cross_entropy": "mean binary cross-entropy", "hinge": "me
                "cross_entropy": "mean cross-entropy"}
 
 
-def classifier_figure(result, title=None):
+def classifier_figure(result: ClassifierResult, title: str | None = None) -> Figure:
     """A matplotlib `Figure` of a `classify.ClassifierResult`: the mean training loss per
     epoch (left) and the plane coloured by the class the model predicts, with the training
     points (filled) and the held-out points (hollow), each class in its own colour
@@ -160,7 +175,8 @@ def classifier_figure(result, title=None):
     return fig
 
 
-def training_figure(result, title=None):
+def training_figure(result: XORResult | ClassifierResult, title: str | None = None
+                    ) -> Figure:
     """A matplotlib `Figure`: the loss per epoch (left) and the model's output over the plane
     with the four XOR points and the 0.5 contour, where the decision flips (right).
 
@@ -208,7 +224,8 @@ def training_figure(result, title=None):
     return fig
 
 
-def training_image(result, format="png", title=None):
+def training_image(result: XORResult | ClassifierResult, format: str = "png",
+                   title: str | None = None) -> bytes:
     """`training_figure(result)` (XOR or a classifier) as the bytes of a .png, .svg or .pdf
     file, with no dates or versions in it, so the same run gives the same bytes.
 
@@ -224,7 +241,8 @@ def training_image(result, format="png", title=None):
     return buf.getvalue()
 
 
-def plot_training(result, path, title=None):
+def plot_training(result: XORResult | ClassifierResult, path: str | os.PathLike[str],
+                  title: str | None = None) -> None:
     """Draw `training_figure(result)` (XOR or a classifier) into `path` (.png, .svg or .pdf;
     '-' for PNG on standard output). The file appears whole or not at all.
 
@@ -239,7 +257,7 @@ def plot_training(result, path, title=None):
     write_output(path, training_image(result, fmt, title), fmt)
 
 
-def check_plot_path(path):
+def check_plot_path(path: str | os.PathLike[str]) -> None:
     """Raise now, before any training, if `plot_training` could not write `path`: an unknown
     image format (`ValueError`) or no matplotlib (`MissingExtraError`).
 
@@ -254,7 +272,7 @@ def check_plot_path(path):
 
 # --- the network figure: the trained weights drawn by autograd_xor.render ----------------
 
-def check_graph_path(path):
+def check_graph_path(path: str | os.PathLike[str]) -> None:
     """Raise now, before any training, if `write_network` could not write `path`: an unknown
     format (`ValueError`), no graphviz package (`MissingExtraError`) or, for SVG and PNG, no
     Graphviz `dot` program (`autograd_xor.render.DotNotFoundError`).
@@ -282,7 +300,7 @@ def check_graph_path(path):
         raise DotNotFoundError(fmt)
 
 
-def write_network(model, path):
+def write_network(model: Module, path: str | os.PathLike[str]) -> None:
     """Write the network figure of `model` (`autograd_xor.render.draw_network`: inputs,
     neurons, every weight on its edge, coloured by its sign, width by its size) to `path` as
     .svg, .png or .dot/.gv ('-': SVG on standard output), atomically.

@@ -5,8 +5,12 @@
     (True, [0, 1, 1, 0])
 """
 
+from __future__ import annotations
+
 import random
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Callable
 
 from .datasets import XOR_INPUTS, XOR_TARGETS
 from .engine import no_grad
@@ -17,7 +21,7 @@ from .optim import SGD
 __all__ = ["XOR_INPUTS", "XOR_TARGETS", "XORResult", "learned_xor", "make_xor_model", "train_xor"]
 
 
-def learned_xor(outputs):
+def learned_xor(outputs: Iterable[float]) -> bool:
     """Whether the outputs for `XOR_INPUTS` are each within 0.5 of their target, so that
     rounding them gives XOR.
 
@@ -40,17 +44,17 @@ class XORResult:
     epochs: int
     lr: float
     seed: int
-    losses: list = field(default_factory=list)      # the loss before each update
-    predictions: list = field(default_factory=list)
-    loss: float = float("nan")                      # the loss of the final predictions
+    losses: list[float] = field(default_factory=list)      # the loss before each update
+    predictions: list[float] = field(default_factory=list)
+    loss: float = float("nan")                             # the loss of the final predictions
 
     @property
-    def learned(self):
+    def learned(self) -> bool:
         """Every output within 0.5 of its target: rounding gives XOR."""
         return learned_xor(self.predictions)
 
 
-def make_xor_model(hidden=4, seed=0):
+def make_xor_model(hidden: int = 4, seed: int = 0) -> MLP:
     """2 inputs, `hidden` tanh units, one sigmoid output; weights from `random.Random(seed)`
     drawn through the global `random` as micrograd does, so the same seed gives the same net.
 
@@ -74,7 +78,9 @@ def _loss(model):
     return loss, outputs
 
 
-def train_xor(hidden=4, epochs=1000, lr=0.5, seed=0, model=None, callback=None):
+def train_xor(hidden: int = 4, epochs: int = 1000, lr: float = 0.5, seed: int = 0,
+              model: MLP | None = None, callback: Callable[[int, float], object] | None = None
+              ) -> XORResult:
     """Full-batch SGD on the four XOR points with mean binary cross-entropy.
 
     `callback(epoch, loss)` is called after every update (for progress bars and plots).

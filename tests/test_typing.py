@@ -12,7 +12,8 @@ import autograd_xor
 
 # the modules whose whole public API (their __all__) is annotated
 TYPED = ["engine", "modes", "ops", "nn", "losses", "optim", "datasets", "gradcheck", "testing",
-         "replay", "render", "stepping", "explorer", "classify"]
+         "replay", "render", "stepping", "explorer", "classify", "xor", "files", "plotting",
+         "jupyter"]
 
 
 def test_the_package_ships_py_typed():

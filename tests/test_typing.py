@@ -4,16 +4,19 @@ every public method of every public class. `make lint` runs mypy over the packag
 
 import importlib
 import inspect
+import pkgutil
 from pathlib import Path
 
 import pytest
 
 import autograd_xor
+import autograd_xor.walkthroughs
 
-# the modules whose whole public API (their __all__) is annotated
+# the modules whose whole public API (their __all__) is annotated, each walkthrough's among them
 TYPED = ["engine", "modes", "ops", "nn", "losses", "optim", "datasets", "gradcheck", "testing",
          "replay", "render", "stepping", "explorer", "classify", "xor", "files", "plotting",
-         "jupyter"]
+         "jupyter", "walkthroughs"] + [
+    f"walkthroughs.{m.name}" for m in pkgutil.iter_modules(autograd_xor.walkthroughs.__path__)]
 
 
 def test_the_package_ships_py_typed():

@@ -14,6 +14,8 @@ the tests.
 `autograd-xor walkthrough NAME` prints `render(run())` for one of them.
 """
 
+from __future__ import annotations
+
 from . import and_layer, descent, gf, perceptron, sigmoid, xor_relu, xor_sigmoid
 from ._base import FIGURES, OPTIONS, Walkthrough, table
 
@@ -24,7 +26,7 @@ WALKTHROUGHS = {ex.name: ex for ex in (
     and_layer.WALKTHROUGH, xor_sigmoid.WALKTHROUGH, xor_relu.WALKTHROUGH)}
 
 
-def names():
+def names() -> list[str]:
     """The walkthroughs' names, in the order `walkthrough --list` shows them.
 
         >>> names()[0], "perceptron" in names()
@@ -33,7 +35,7 @@ def names():
     return list(WALKTHROUGHS)
 
 
-def get(name):
+def get(name: str) -> Walkthrough:
     """The `Walkthrough` called `name`; a `KeyError` listing the valid names otherwise.
 
         >>> get("nope")

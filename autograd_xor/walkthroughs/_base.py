@@ -13,24 +13,35 @@ text itself.
       e     0.17
 """
 
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import TYPE_CHECKING, Any, Callable, TypeVar
 
 from .._checks import check_whole_number
+from ..engine import Value
+
+if TYPE_CHECKING:
+    from ..nn import Module
+
+# A Value or a plain number: what the examples' functions of one variable take, giving back
+# the same kind (a graph's Value for a Value, a float for a float).
+Scalar = TypeVar("Scalar", Value, float)
 
 __all__ = ["FIGURES", "FIGURE_HEADERS", "OPTIONS", "Walkthrough", "check_option", "figure",
            "figure_rows", "fmt", "rounded_like", "table"]
 
 # The options a walkthrough may take, each a whole number: its least value (None: any) and
 # what it means. A walkthrough's `options` names those it takes, with their defaults.
-OPTIONS = {
+OPTIONS: dict[str, tuple[int | None, str]] = {
     "steps": (1, "iterations to show"),
     "epochs": (1, "training epochs"),
     "seed": (None, "random seed for the initial weights"),
 }
 
 # The pictures of a walkthrough: the function that draws each, and what it shows.
-FIGURES = {
+FIGURES: dict[str, tuple[str, str]] = {
     "graph": ("draw_dot", "The computation graph after one backward(), labelled with the "
                           "source's names: each node shows its value and gradient."),
     "network": ("draw_network", "The network holding the weights, each edge coloured by the "
@@ -39,7 +50,7 @@ FIGURES = {
 }
 
 
-def check_option(walkthrough, option, value):
+def check_option(walkthrough: str, option: str, value: int) -> int:
     """`value` if it is a whole number that `option` allows; a `ValueError` naming the
     walkthrough and the option otherwise.
 
@@ -84,28 +95,28 @@ class Walkthrough:
     source: str
     source_file: str
     intro: str
-    run: Callable[..., dict]
-    render: Callable[[dict], str]
-    after_backward: Callable[[], tuple]
-    options: dict = field(default_factory=dict)
-    cells: tuple = ()
+    run: Callable[..., dict[str, Any]]
+    render: Callable[[dict[str, Any]], str]
+    after_backward: Callable[[], tuple[Module | None, Value]]
+    options: dict[str, int] = field(default_factory=dict)
+    cells: tuple[tuple[str, str], ...] = ()
 
-    def graph(self):
+    def graph(self) -> Value:
         """The loss (or output) `Value` after one `backward()`, a new graph at each call."""
         return self.after_backward()[1]
 
-    def network(self):
+    def network(self) -> Module | None:
         """The network holding the example's weights, `.grad` filled by one `backward()`;
         `None` when the example has no network."""
         return self.after_backward()[0]
 
-    def figures(self):
+    def figures(self) -> dict[str, Value | Module]:
         """{kind: what to draw} for each kind of `FIGURES` the example has: the graph, and
         the network unless there is none."""
         network, root = self.after_backward()
         return {"graph": root} if network is None else {"graph": root, "network": network}
 
-    def heading(self):
+    def heading(self) -> str:
         """The first lines of the printed walkthrough: its subject and title, and where it
         comes from.
 
@@ -116,7 +127,7 @@ class Walkthrough:
         """
         return f"{self.subject[:1].upper()}{self.subject[1:]}: {self.title}\n  from {self.source}"
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"<Walkthrough {self.name!r}: {self.subject}, from {self.source}>"
 
 
@@ -125,7 +136,7 @@ def _decimals(text):
     return len(text.split(".", 1)[1]) if "." in text else 0
 
 
-def rounded_like(value, printed):
+def rounded_like(value: float, printed: str) -> str:
     """`value` written with as many decimals as the printed text (and its '+' sign).
 
         >>> rounded_like(0.006641, "+0.0066"), rounded_like(-0.0059769, "-0.0060")
@@ -138,7 +149,7 @@ def rounded_like(value, printed):
     return text
 
 
-def figure(value, printed):
+def figure(value: float, printed: str) -> dict[str, Any]:
     """A printed figure: the full value, it rounded as the source rounds, and the printed
     text."""
     value = float(value)
@@ -146,12 +157,13 @@ def figure(value, printed):
     return {"value": value, "rounded": r, "printed": printed, "agrees": r == printed.strip()}
 
 
-def fmt(x):
+def fmt(x: float) -> str:
     """A float in full precision (repr), an int as an int."""
     return repr(x) if isinstance(x, float) else str(x)
 
 
-def table(headers, rows, indent="  "):
+def table(headers: Sequence[object] | None, rows: Iterable[Sequence[object]],
+          indent: str = "  ") -> str:
     """Left-aligned text columns, two spaces apart, under a row of `headers` (none for
     `None`).
 
@@ -170,7 +182,8 @@ def table(headers, rows, indent="  "):
     return "\n".join(lines)
 
 
-def figure_rows(figures, names, notes=None):
+def figure_rows(figures: Mapping[str, Mapping[str, Any]], names: Iterable[str],
+                notes: Mapping[str, str] | None = None) -> list[list[str]]:
     """Rows `name | full precision | rounded | printed` for a `table`, with an optional
     note."""
     notes = notes or {}

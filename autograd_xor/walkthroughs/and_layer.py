@@ -17,6 +17,10 @@ The notes' figure of the network is missing, so its inputs and weights are assum
     ['0.11', '-0.15', '0.07', '-0.01']
 """
 
+from __future__ import annotations
+
+from typing import Any, cast
+
 from ..engine import Value
 from ..losses import half_squared_error
 from ..nn import MLP
@@ -28,7 +32,7 @@ __all__ = ["ASSUMED", "EXPECTED", "INPUTS", "WALKTHROUGH", "after_backward", "bu
 INPUTS = [1.0, 0.0]          # "our inputs are 1 and 0"
 EXPECTED = [1.0, 0.0]        # "our output vector should be [1, 0]"
 # Assumed (the figure is missing): a 2-2-2 sigmoid network with biases. Rows are neurons.
-ASSUMED = {
+ASSUMED: dict[str, list[Any]] = {
     "hidden weights": [[0.35, 0.12], [-0.41, 0.27]], "hidden biases": [0.23, 0.55],
     "output weights": [[-0.08, 0.31], [0.44, 0.23]], "output biases": [0.13, 0.05],
 }
@@ -51,7 +55,7 @@ PRINTED = {
 }
 
 
-def build():
+def build() -> tuple[MLP, dict[str, Value]]:
     """The assumed network after one forward pass on [1, 0] and `E.backward()`.
 
     Returns `(model, nodes)` with the notes' names: inputs x0, x1; hidden outputs f(x)₀,
@@ -64,15 +68,15 @@ def build():
                 weights=[a["hidden weights"], a["output weights"]],
                 biases=[a["hidden biases"], a["output biases"]])
     hidden, output = model.layers
-    nodes = {}
+    nodes: dict[str, Value] = {}
     for j, neuron in enumerate(output.neurons):
         for k, w in enumerate(neuron.w):
             w.label = f"W{'₀₁'[j]}{'₀₁'[k]}"
             nodes[w.label] = w
         neuron.b.label = f"b{j}"
     xs = [Value(x, label=f"x{i}") for i, x in enumerate(INPUTS)]
-    hs = hidden(xs)
-    outs = output(hs)
+    hs = cast("list[Value]", hidden(xs))      # layers of two neurons: lists of Values
+    outs = cast("list[Value]", output(hs))
     for k, h in enumerate(hs):
         h.label = f"f(x){'₀₁'[k]}"
         nodes[h.label] = h
@@ -80,14 +84,14 @@ def build():
         o.label = f"output{j}"
         o._prev[0].label = f"z{j}"             # the sigmoid's one parent: its weighted sum
         nodes[f"output{j}"], nodes[f"z{j}"] = o, o._prev[0]
-    E = sum(half_squared_error(o, t) for o, t in zip(outs, EXPECTED))
+    E = cast(Value, sum(half_squared_error(o, t) for o, t in zip(outs, EXPECTED)))  # (0 + a Value)
     E.label = "E"
     E.backward()
     nodes.update({"x0": xs[0], "x1": xs[1], "E": E})
     return model, nodes
 
 
-def run():
+def run() -> dict[str, Any]:
     _model, n = build()
     values = {}
     for j in range(2):
@@ -117,7 +121,7 @@ def run():
     }
 
 
-def render(result):
+def render(result: dict[str, Any]) -> str:
     f = result["figures"]
     out = [
         WALKTHROUGH.heading(),
@@ -151,7 +155,7 @@ def render(result):
     return "\n".join(out)
 
 
-def after_backward():
+def after_backward() -> tuple[MLP, Value]:
     """The assumed 2-2-2 AND network and E, after one backward(), labelled with the notes'
     names."""
     model, nodes = build()

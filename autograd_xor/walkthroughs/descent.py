@@ -9,8 +9,12 @@ the tutorial's hand-written `f_derivative` runs beside it for comparison.
     (2.2500325268933734, 42)
 """
 
+from __future__ import annotations
+
+from typing import Any, Callable
+
 from ..engine import Value
-from ._base import FIGURE_HEADERS, Walkthrough, figure, figure_rows, fmt, table
+from ._base import FIGURE_HEADERS, Scalar, Walkthrough, figure, figure_rows, fmt, table
 
 __all__ = ["WALKTHROUGH", "after_backward", "descend", "engine_derivative", "f", "render", "run",
            "tutorial_derivative"]
@@ -19,26 +23,27 @@ X0, GAMMA, PRECISION = 4, 0.01, 0.00001
 PRINTED_MINIMUM = "2.2500325268933734"
 
 
-def f(x):
+def f(x: Scalar) -> Scalar:
     """x⁴ − 3x³ + 2 (on a Value or a float)."""
     return x ** 4 - 3 * x ** 3 + 2
 
 
-def engine_derivative(x):
+def engine_derivative(x: float) -> float:
     """f′(x) from the engine: build f at x, call backward(), read x.grad."""
     v = Value(x, label="x")
     f(v).backward()
     return v.grad
 
 
-def tutorial_derivative(x):
+def tutorial_derivative(x: float) -> float:
     """The tutorial's hand derivative, `4 * x**3 - 9 * x**2`, kept only to compare with."""
     return 4 * x ** 3 - 9 * x ** 2
 
 
-def descend(derivative, x_new=X0, gamma=GAMMA, precision=PRECISION):
+def descend(derivative: Callable[[float], float], x_new: float = X0, gamma: float = GAMMA,
+            precision: float = PRECISION) -> list[float]:
     """The tutorial's loop: step until |x_new − x_old| <= precision. Returns the path of x."""
-    x_old = 0
+    x_old: float = 0
     path = [x_new]
     while abs(x_new - x_old) > precision:
         x_old = x_new
@@ -47,7 +52,7 @@ def descend(derivative, x_new=X0, gamma=GAMMA, precision=PRECISION):
     return path
 
 
-def run():
+def run() -> dict[str, Any]:
     engine_path = descend(engine_derivative)
     tutorial_path = descend(tutorial_derivative)
     minimum = engine_path[-1]
@@ -57,17 +62,18 @@ def run():
     first = engine_derivative(4.0)
     x1 = 4.0 - 0.001 * first                      # the tutorial's hand steps use alpha = 0.001
     d1 = engine_derivative(x1)
-    values = {"minimum": minimum, "iterations": len(engine_path) - 1,
-              "tutorial-derivative minimum": tutorial_path[-1],
-              "tutorial-derivative iterations": len(tutorial_path) - 1,
-              "|minimum − printed|": abs(minimum - float(PRINTED_MINIMUM)),
-              "|minimum − 9/4|": abs(minimum - 2.25),
-              "steps where the derivatives differ": differ,
-              "paths identical": engine_path == tutorial_path,
-              "steps where the paths differ": sum(a != b for a, b in zip(engine_path, tutorial_path)),
-              "largest path difference": max(abs(a - b) for a, b in zip(engine_path, tutorial_path)),
-              "f'(4)": first, "f'(-1)": engine_derivative(-1.0), "x after one step": x1,
-              "f'(x after one step)": d1, "x after two steps": x1 - 0.001 * d1}
+    values: dict[str, Any] = {
+        "minimum": minimum, "iterations": len(engine_path) - 1,
+        "tutorial-derivative minimum": tutorial_path[-1],
+        "tutorial-derivative iterations": len(tutorial_path) - 1,
+        "|minimum − printed|": abs(minimum - float(PRINTED_MINIMUM)),
+        "|minimum − 9/4|": abs(minimum - 2.25),
+        "steps where the derivatives differ": differ,
+        "paths identical": engine_path == tutorial_path,
+        "steps where the paths differ": sum(a != b for a, b in zip(engine_path, tutorial_path)),
+        "largest path difference": max(abs(a - b) for a, b in zip(engine_path, tutorial_path)),
+        "f'(4)": first, "f'(-1)": engine_derivative(-1.0), "x after one step": x1,
+        "f'(x after one step)": d1, "x after two steps": x1 - 0.001 * d1}
     return {
         "name": "descent", "source": WALKTHROUGH.source,
         "source_file": WALKTHROUGH.source_file,
@@ -82,7 +88,7 @@ def run():
     }
 
 
-def render(result):
+def render(result: dict[str, Any]) -> str:
     v, fig = result["values"], result["figures"]
     same = v["|minimum − printed|"] == 0.0
     out = [
@@ -135,7 +141,7 @@ def render(result):
     return "\n".join(out)
 
 
-def after_backward():
+def after_backward() -> tuple[None, Value]:
     """No network (a function of one variable) and f at x = 4 after one backward(): x.grad
     is f′(4) = 112."""
     x = Value(float(X0), label="x")

@@ -12,6 +12,11 @@ delta is −lr times its gradient.
     ('-0.066', '-0.1859')
 """
 
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, cast
+
 from ..engine import Value
 from ..losses import half_squared_error
 from ..nn import MLP
@@ -39,7 +44,7 @@ Y_G_NOTE = ("the textbook prints y_g ≈ −0.25, the value of z_g; tanh(−0.25
             "the value its own tanh′ line (1 − (−0.24)²) uses")
 
 
-def build(weights=None):
+def build(weights: Mapping[str, float] | None = None) -> tuple[MLP, dict[str, Value]]:
     """The network at `weights` (default: the textbook's) after one forward and backward
     pass.
 
@@ -56,8 +61,9 @@ def build(weights=None):
     for name, p in params.items():
         p.label = name
     x1, x2, y = Value(X1, label="x1"), Value(X2, label="x2"), Value(Y, label="y")
-    y_g = model.layers[0]([x1, x2])          # the same computation as model([x1, x2])
-    y_f = model.layers[1]([y_g])
+    # the same computation as model([x1, x2]); a layer of one neuron gives a Value
+    y_g = cast(Value, model.layers[0]([x1, x2]))
+    y_f = cast(Value, model.layers[1]([y_g]))
     e = half_squared_error(y_f, y)           # (y − y_f)² / 2
     z_g, z_f = y_g._prev[0], y_f._prev[0]    # each activation's one parent: its weighted sum
     for name, v in (("z_g", z_g), ("y_g", y_g), ("z_f", z_f), ("y_f", y_f), ("e", e)):
@@ -95,12 +101,12 @@ def _step(weights):
     return values, grads, new, checks
 
 
-def run(steps=1):
+def run(steps: int = 1) -> dict[str, Any]:
     """The textbook's walkthrough: the first step's figures and `steps` iterations in all."""
     check_option("gf", "steps", steps)
     weights = dict(WEIGHTS)
     iterations = []
-    first = None
+    first: tuple[dict[str, float], dict[str, float], dict[str, dict[str, float]]] | None = None
     for i in range(steps):
         values, grads, new, checks = _step(weights)
         if first is None:
@@ -108,6 +114,7 @@ def run(steps=1):
         iterations.append({"step": i + 1, "e": values["e"], "y_f": values["y_f"],
                            "gradients": grads, "weights": new})
         weights = new
+    assert first is not None                 # steps >= 1 (check_option)
     values, grads, checks = first
     return {
         "name": "gf", "source": WALKTHROUGH.source, "source_file": WALKTHROUGH.source_file,
@@ -121,7 +128,7 @@ def run(steps=1):
     }
 
 
-def render(result):
+def render(result: dict[str, Any]) -> str:
     v, f = result["values"], result["figures"]
     out = [
         WALKTHROUGH.heading(),
@@ -167,7 +174,7 @@ def render(result):
     return "\n".join(out)
 
 
-def after_backward():
+def after_backward() -> tuple[MLP, Value]:
     """The G -> F network at the textbook's weights and its loss e, after one backward()."""
     model, nodes = build()
     return model, nodes["e"]

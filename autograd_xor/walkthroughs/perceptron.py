@@ -9,6 +9,10 @@ w to 0.59, and the updates w ← w − r·dC/dw converge to 1/3 (where a = y).
     ('1.2', '0.59', '0.3333')
 """
 
+from __future__ import annotations
+
+from typing import Any
+
 from ..engine import Value
 from ..nn import Neuron
 from ._base import FIGURE_HEADERS, Walkthrough, check_option, figure, figure_rows, fmt, table
@@ -19,7 +23,7 @@ I, Y, W0, R = 1.5, 0.5, 0.8, 0.1
 STEPS = 20      # enough for w to round to the article's 0.3333
 
 
-def build(w=W0):
+def build(w: float = W0) -> tuple[Neuron, dict[str, Value]]:
     """The one-weight network at weight `w` after one forward and backward pass.
 
     Returns `(neuron, nodes)`: a linear `Neuron(1)` whose bias is fixed at 0 (the article's
@@ -35,7 +39,7 @@ def build(w=W0):
     return neuron, {"i": i, "w": neuron.w[0], "y": y, "a": a, "C": C}
 
 
-def run(steps=STEPS):
+def run(steps: int = STEPS) -> dict[str, Any]:
     """`steps` updates w ← w − r·dC/dw from w = 0.8, dC/dw from the engine."""
     check_option("perceptron", "steps", steps)
     w = W0
@@ -60,7 +64,7 @@ def run(steps=STEPS):
     }
 
 
-def render(result):
+def render(result: dict[str, Any]) -> str:
     v, f = result["values"], result["figures"]
     n = result["inputs"]["steps"]
     out = [
@@ -90,7 +94,7 @@ def render(result):
     return "\n".join(out)
 
 
-def after_backward():
+def after_backward() -> tuple[Neuron, Value]:
     """The one-weight neuron at w = 0.8 and C, after one backward(); nodes i, w, y, a, C."""
     neuron, nodes = build()
     return neuron, nodes["C"]

@@ -12,12 +12,24 @@ lets `gradcheck` say which of the two is the derivative of C.
     ('-24.3428836', -8.6432)
 """
 
+from __future__ import annotations
+
 import math
+from typing import Any, cast
 
 from ..engine import Value
 from ..gradcheck import GradcheckError, gradcheck, numerical_grad
 from ..nn import Neuron
-from ._base import FIGURE_HEADERS, Walkthrough, check_option, figure, figure_rows, fmt, table
+from ._base import (
+    FIGURE_HEADERS,
+    Scalar,
+    Walkthrough,
+    check_option,
+    figure,
+    figure_rows,
+    fmt,
+    table,
+)
 
 __all__ = ["ALPHA", "EPOCHS", "W0", "WALKTHROUGH", "X", "Y", "after_backward", "cost", "render",
            "run", "train_engine", "train_tutorial", "tutorial_gradient"]
@@ -31,21 +43,22 @@ def _s(z):
     return 1.0 / (1.0 + math.exp(-z))
 
 
-def cost(w):
+def cost(w: Scalar) -> Scalar:
     """The tutorial's cost, C(W) = (1/m) Σ (S(W·x) − y)², on a `Value` W (a graph) or a float."""
     if isinstance(w, Value):
-        return sum(((w * x).sigmoid() - y) ** 2 for x, y in zip(X, Y)) / len(X)
+        # (sum starts from the int 0, and 0 + a Value is a Value)
+        return cast(Value, sum(((w * x).sigmoid() - y) ** 2 for x, y in zip(X, Y)) / len(X))
     return sum((_s(x * w) - y) ** 2 for x, y in zip(X, Y)) / len(X)
 
 
-def tutorial_gradient(w):
+def tutorial_gradient(w: float) -> float:
     """The tutorial's hand formula, `np.sum((h - y) * h * (1 - h))`: reproduced on purpose; it is
     not dC/dW (no x, no 2/m)."""
     hs = [_s(x * w) for x in X]
     return sum((h - y) * (h * (1 - h)) for h, y in zip(hs, Y))
 
 
-def train_tutorial(epochs=EPOCHS):
+def train_tutorial(epochs: int = EPOCHS) -> float:
     """The tutorial's loop with its own formula: W ← W − alpha·tutorial_gradient(W)."""
     w = W0
     for _ in range(epochs):
@@ -53,7 +66,7 @@ def train_tutorial(epochs=EPOCHS):
     return w
 
 
-def train_engine(epochs=EPOCHS):
+def train_engine(epochs: int = EPOCHS) -> float:
     """The same loop with dC/dW from `cost(W).backward()`."""
     w = W0
     for _ in range(epochs):
@@ -90,7 +103,7 @@ def _check(w):
             "gradcheck tutorial formula": tutorial_ok, "tutorial formula error": message}
 
 
-def run(epochs=EPOCHS):
+def run(epochs: int = EPOCHS) -> dict[str, Any]:
     check_option("sigmoid", "epochs", epochs)
     w_tutorial, w_engine = train_tutorial(epochs), train_engine(epochs)
     h03 = [_s(0.3 * x) for x in X[:2]]
@@ -127,7 +140,7 @@ def run(epochs=EPOCHS):
     }
 
 
-def render(result):
+def render(result: dict[str, Any]) -> str:
     v, f = result["values"], result["figures"]
     n = result["inputs"]["epochs"]
     tutorial_rows = ["cost before", "tutorial: final W", "tutorial: final cost"]
@@ -185,7 +198,7 @@ def render(result):
     return "\n".join(out)
 
 
-def after_backward(w=W0):
+def after_backward(w: float = W0) -> tuple[Neuron, Value]:
     """The one-weight sigmoid neuron at W = 5 (bias fixed at 0) and the cost C, after one
     backward(); W1.grad is the true dC/dW."""
     neuron = Neuron(1, activation="sigmoid", weights=[w], bias=0.0)
@@ -195,7 +208,7 @@ def after_backward(w=W0):
         h = neuron([Value(x, label=f"x{i + 1}")])
         h.label = f"h(x{i + 1})"
         outs.append(h)
-    C = sum((h - y) ** 2 for h, y in zip(outs, Y)) / len(X)
+    C = cast(Value, sum((h - y) ** 2 for h, y in zip(outs, Y)) / len(X))     # (0 + a Value)
     C.label = "C"
     C.backward()
     return neuron, C

@@ -15,7 +15,11 @@ exactly the post's rule; the post's (O − target)² only doubles it, which the 
     (True, [0, 1, 1, 0])
 """
 
+from __future__ import annotations
+
 import random
+from collections.abc import Sequence
+from typing import Any, cast
 
 from ..engine import Value
 from ..losses import half_squared_error
@@ -37,7 +41,7 @@ CHOICES = {
 }
 
 
-def make_model(seed=SEED):
+def make_model(seed: int = SEED) -> MLP:
     """2 inputs, `HIDDEN` ReLU units, one linear output; biases stay at 0."""
     rng = random.Random(seed)
     w_ih = [[rng.uniform(-1, 1) for _ in range(2)] for _ in range(HIDDEN)]
@@ -72,7 +76,8 @@ def _forward(model, x, target, labelled=False):
     return E, H, O
 
 
-def update_rule_check(model, x, target):
+def update_rule_check(model: MLP, x: Sequence[float], target: float
+                      ) -> list[dict[str, Any]]:
     """The post's derivatives beside the engine's gradients, for one example.
 
     The post's update is `weight -= alpha * (its derivative)`, the engine's
@@ -98,7 +103,7 @@ def update_rule_check(model, x, target):
     return rows
 
 
-def train(model, epochs=EPOCHS, alpha=ALPHA):
+def train(model: MLP, epochs: int = EPOCHS, alpha: float = ALPHA) -> list[float]:
     """Online gradient descent on the weights (the biases stay at 0). Returns the summed
     squared error (O − target)² of each epoch."""
     weights = _weights(model)
@@ -117,7 +122,7 @@ def train(model, epochs=EPOCHS, alpha=ALPHA):
     return errors
 
 
-def run(epochs=EPOCHS, seed=SEED):
+def run(epochs: int = EPOCHS, seed: int = SEED) -> dict[str, Any]:
     check_option("xor-relu", "epochs", epochs)
     check_option("xor-relu", "seed", seed)
     model = make_model(seed)
@@ -130,7 +135,7 @@ def run(epochs=EPOCHS, seed=SEED):
     out_rows = [r for r in rows if r["weight"].startswith("w_ho")]
     in_rows = [r for r in rows if not r["weight"].startswith("w_ho")]
     errors = train(model, epochs)
-    outputs = [model(x).data for x in XOR_X]
+    outputs = [cast(Value, model(x)).data for x in XOR_X]      # one output: a Value
     return {
         "name": "xor-relu", "source": WALKTHROUGH.source,
         "source_file": WALKTHROUGH.source_file,
@@ -149,7 +154,7 @@ def run(epochs=EPOCHS, seed=SEED):
     }
 
 
-def render(result):
+def render(result: dict[str, Any]) -> str:
     c = result["choices"]
     u = result["update rule"]
     # show the example where the most weights move
@@ -186,7 +191,7 @@ def render(result):
     return "\n".join(out)
 
 
-def after_backward():
+def after_backward() -> tuple[MLP, Value]:
     """The 2-4-1 ReLU network at its initial weights and the error for the example (0, 1),
     after one backward()."""
     model = make_model(SEED)

@@ -17,8 +17,11 @@ from its digits but not in kind.
     True
 """
 
+from __future__ import annotations
+
 import math
 import random
+from typing import Any, cast
 
 from ..engine import Value
 from ..losses import binary_cross_entropy_with_logits
@@ -35,7 +38,7 @@ ALPHA, EPOCHS, SEED = 0.1, 10_000, 0
 PRINTED_OUTPUTS = [0.01205117, 0.9825991, 0.98941642, 0.02203315]   # as the tutorial printed
 
 
-def make_model(seed=SEED):
+def make_model(seed: int = SEED) -> MLP:
     """The 2-3-1 sigmoid network with the tutorial's initialisation recipe, drawn
     reproducibly from the random seed `seed`."""
     rng = random.Random(seed)
@@ -47,26 +50,27 @@ def make_model(seed=SEED):
                biases=[[h[2] for h in hidden], [out[3]]])
 
 
-def loss(model, labelled=False):
+def loss(model: MLP, labelled: bool = False) -> tuple[Value, list[Value], list[Value]]:
     """Mean cross-entropy over the four examples, taken at each output's weighted sum z3
     (so the gradient there is exactly (a3 − y) / m). Returns `(loss, a3s, z3s)`."""
     a3s, z3s, terms = [], [], []
     for i, (x, y) in enumerate(zip(XOR_X, XOR_Y)):
         xs = [Value(v, label=f"x{j + 1}") for j, v in enumerate(x)] if labelled else x
-        a3 = model(xs)
+        a3 = cast(Value, model(xs))          # one output: a Value
         z3 = a3._prev[0]                     # the output sigmoid's one parent
         if labelled:
             a3.label, z3.label = f"a3[{i}]", f"z3[{i}]"
         a3s.append(a3)
         z3s.append(z3)
         terms.append(binary_cross_entropy_with_logits(z3, y))
-    C = sum(terms) / len(terms)
+    C = cast(Value, sum(terms) / len(terms))  # (sum starts from 0; 0 + a Value is a Value)
     if labelled:
         C.label = "C"
     return C, a3s, z3s
 
 
-def train(epochs=EPOCHS, seed=SEED, model=None):
+def train(epochs: int = EPOCHS, seed: int = SEED, model: MLP | None = None
+          ) -> tuple[MLP, list[float]]:
     """Full-batch gradient descent: every weight moves by −alpha · (1/m) Σ its gradient."""
     model = make_model(seed) if model is None else model
     opt = SGD(model.parameters(), lr=ALPHA)
@@ -80,7 +84,7 @@ def train(epochs=EPOCHS, seed=SEED, model=None):
     return model, costs
 
 
-def run(epochs=EPOCHS, seed=SEED):
+def run(epochs: int = EPOCHS, seed: int = SEED) -> dict[str, Any]:
     check_option("xor-sigmoid", "epochs", epochs)
     check_option("xor-sigmoid", "seed", seed)
     model = make_model(seed)
@@ -110,7 +114,7 @@ def run(epochs=EPOCHS, seed=SEED):
     }
 
 
-def render(result):
+def render(result: dict[str, Any]) -> str:
     inp = result["inputs"]
     d = result["delta3 check"]
     (ke, ve), (ks, vs), _ = d.items()
@@ -141,7 +145,7 @@ def render(result):
     return "\n".join(out)
 
 
-def after_backward():
+def after_backward() -> tuple[MLP, Value]:
     """The 2-3-1 network at its initial weights (random seed 0) and the mean cost C, after one
     backward()."""
     model = make_model(SEED)

@@ -93,6 +93,20 @@ def test_user_errors_are_one_line_and_write_nothing(tmp_path, model_file, args, 
     assert not (tmp_path / "x.html").exists()
 
 
+@pytest.mark.parametrize("kind", ["Neuron", "Layer"])
+def test_a_model_file_of_one_neuron_or_layer_is_refused_in_one_line(tmp_path, kind):
+    # (it was an AttributeError's traceback: the explorer follows an MLP's layers)
+    from autograd_xor.nn import Layer, Neuron
+    model = Neuron(2, activation="sigmoid") if kind == "Neuron" else \
+        Layer(2, 1, activation="sigmoid")
+    model.save(tmp_path / "one.json")
+    r = run("--model", "one.json", "--input", "0,1", "--out", "x.html", cwd=tmp_path)
+    assert r.returncode == 2 and r.stdout == "" and "Traceback" not in r.stderr, r.stderr
+    assert r.stderr == (f"autograd-xor: error: explore: --model 'one.json' holds a {kind}, not a "
+                        f"network (MLP); explore a model saved by 'autograd-xor train --save'\n")
+    assert not (tmp_path / "x.html").exists()
+
+
 def test_a_graph_beyond_the_limit_is_refused_before_any_layout(tmp_path):
     from autograd_xor import MLP
     net = MLP(2, [800, 1], activations=["tanh", "sigmoid"])

@@ -17,8 +17,9 @@ import os
 
 from ..explorer import MAX_NODES, GraphTooLargeError, explore, explore_model
 from ..files import write_output
+from ..nn import MLP
 from ..render import DotNotFoundError
-from ._common import CLIError, find_walkthrough, load_model_file, user_errors
+from ._common import CLIError, find_walkthrough, load_model_file, shorten, user_errors
 
 
 def add_parser(sub):
@@ -75,6 +76,10 @@ def _explorer(args):
     inputs = [_number(x, "--input", "0,1") for x in args.input.split(",")]
     target = None if args.target is None else _number(args.target, "--target", "1")
     model = load_model_file(args.model, "explore --model")
+    if not isinstance(model, MLP):          # a Neuron or a Layer saved on its own
+        raise CLIError(f"explore: --model {shorten(args.model, 200)} holds a "
+                       f"{type(model).__name__}, not a network (MLP); explore a model saved by "
+                       f"'autograd-xor train --save'")
     with user_errors(ValueError, prefix="explore: "):
         return explore_model(model, inputs, target, practice=args.practice)
 

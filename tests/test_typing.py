@@ -10,13 +10,17 @@ from pathlib import Path
 import pytest
 
 import autograd_xor
+import autograd_xor.cli
 import autograd_xor.walkthroughs
 
-# the modules whose whole public API (their __all__) is annotated, each walkthrough's among them
+# the modules whose whole public API is annotated: every module of the package but its
+# private ones, with each walkthrough's and each command's
 TYPED = ["engine", "modes", "ops", "nn", "losses", "optim", "datasets", "gradcheck", "testing",
          "replay", "render", "stepping", "explorer", "classify", "xor", "files", "plotting",
-         "jupyter", "walkthroughs"] + [
-    f"walkthroughs.{m.name}" for m in pkgutil.iter_modules(autograd_xor.walkthroughs.__path__)]
+         "jupyter", "walkthroughs", "cli"] + [
+    f"{package.__name__.split('.')[1]}.{m.name}"
+    for package in (autograd_xor.walkthroughs, autograd_xor.cli)
+    for m in pkgutil.iter_modules(package.__path__)]
 
 
 def test_the_package_ships_py_typed():
@@ -48,6 +52,15 @@ def _unannotated(obj, where):
     return []
 
 
+def _public(mod):
+    """A module's public names: its __all__, or else the functions and classes it defines
+    whose names do not start with '_' (the commands' modules have no __all__)."""
+    if hasattr(mod, "__all__"):
+        return mod.__all__
+    return [name for name, obj in vars(mod).items() if not name.startswith("_") and
+            (inspect.isfunction(obj) or inspect.isclass(obj)) and obj.__module__ == mod.__name__]
+
+
 @pytest.mark.parametrize("name", [n for n in autograd_xor.__all__
                                   if not inspect.ismodule(getattr(autograd_xor, n))])
 def test_every_public_name_of_the_package_is_annotated(name):
@@ -57,7 +70,7 @@ def test_every_public_name_of_the_package_is_annotated(name):
 @pytest.mark.parametrize("module", TYPED)
 def test_the_public_api_of_the_typed_modules_is_annotated(module):
     mod = importlib.import_module(f"autograd_xor.{module}")
-    missing = [m for name in mod.__all__ for m in _unannotated(getattr(mod, name), name)]
+    missing = [m for name in _public(mod) for m in _unannotated(getattr(mod, name), name)]
     assert missing == []
 
 

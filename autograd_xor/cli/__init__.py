@@ -17,8 +17,11 @@ interrupted (Ctrl-C). Output piped into a reader that stops early (`| head -1`) 
 command quietly.
 """
 
+from __future__ import annotations
+
 import os
 import sys
+from collections.abc import Sequence
 
 from ..files import OutputTargetError
 from . import explore, graph, train, walkthrough
@@ -37,7 +40,7 @@ from ._common import (
 __all__ = ["build_parser", "main", "version"]
 
 
-def version():
+def version() -> str:
     """The installed package's version, from its metadata (`importlib.metadata`).
 
         >>> version().count(".") >= 1
@@ -51,7 +54,7 @@ def version():
         return __version__
 
 
-def build_parser():
+def build_parser() -> Parser:
     """The command's argument parser, one subcommand per module.
 
         >>> build_parser().parse_args(["graph", "gf", "--out", "gf.svg"]).view
@@ -86,7 +89,7 @@ def _quiet_stdout():
         pass
 
 
-def main(argv=None):
+def main(argv: Sequence[str] | None = None) -> int:
     """Run the command on `argv` (default: `sys.argv[1:]`) and return its exit status: a
     user error is one line on standard error and status 2, a failed run status 1, Ctrl-C
     status 130.

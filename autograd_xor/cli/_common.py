@@ -8,15 +8,22 @@ Every message is bounded: a value shown in it is cut to a few dozen characters w
 ellipsis and its length (`shorten`).
 """
 
+from __future__ import annotations
+
 import argparse
 import codecs
 import contextlib
 import json
 import math
 import sys
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, NoReturn
 
 from .._checks import shorten
-from ..walkthroughs import get, names
+from ..walkthroughs import Walkthrough, get, names
+
+if TYPE_CHECKING:
+    from ..nn import Module
 
 # --- errors and exit statuses --------------------------------------------------------------
 
@@ -26,7 +33,7 @@ OK, FAILED, USAGE, INTERRUPTED = 0, 1, 2, 130       # the exit statuses, as docu
 class CLIError(Exception):
     """A user error (bad usage, a bad argument, an unreadable input file, a refused output
     target): printed as one line, exit status 2."""
-    status = USAGE
+    status: int = USAGE
 
 
 class RunFailed(CLIError):
@@ -38,7 +45,7 @@ class RunFailed(CLIError):
 MESSAGE_LIMIT = 1000          # no error line is longer (a safety net: values are shortened)
 
 
-def bounded(message):
+def bounded(message: object) -> str:
     """`message` on one line of at most MESSAGE_LIMIT characters."""
     message = " ".join(str(message).split("\n"))
     if len(message) <= MESSAGE_LIMIT:
@@ -50,13 +57,17 @@ class Parser(argparse.ArgumentParser):
     """argparse, but a usage error is one line (and exit status 2), not the whole usage, and
     an over-long argument is not repeated whole."""
 
-    _argv = ()
+    _argv: tuple[str, ...] = ()
 
-    def parse_known_args(self, args=None, namespace=None):
+    # (argparse's own signature is overloaded for a namespace of another class, which the
+    # command never passes)
+    def parse_known_args(self, args: Sequence[str] | None = None,  # type: ignore[override]
+                         namespace: argparse.Namespace | None = None
+                         ) -> tuple[argparse.Namespace, list[str]]:
         Parser._argv = tuple(sys.argv[1:] if args is None else args)
         return super().parse_known_args(args, namespace)
 
-    def error(self, message):
+    def error(self, message: str) -> NoReturn:
         for arg in sorted(self._argv, key=len, reverse=True):
             if isinstance(arg, str) and len(arg) > 60:
                 message = message.replace(repr(arg), shorten(arg)).replace(arg, shorten(arg))
@@ -82,7 +93,8 @@ def _integer(text, what):
     return int(text)
 
 
-def whole_number(minimum=None, maximum=None):
+def whole_number(minimum: int | None = None, maximum: int | None = None
+                 ) -> Callable[[str], int]:
     """A type for a whole number from `minimum` to `maximum` (None: no bound).
 
         >>> whole_number(1, 10)("3")
@@ -92,7 +104,7 @@ def whole_number(minimum=None, maximum=None):
         ...
         argparse.ArgumentTypeError: must be a whole number from 1 to 10, got 30
     """
-    def parse(text):
+    def parse(text: str) -> int:
         what = "a whole number" + (" " + _limits(minimum, maximum)
                                    if minimum is not None or maximum is not None else "")
         n = _integer(text, what)
@@ -102,7 +114,7 @@ def whole_number(minimum=None, maximum=None):
     return parse
 
 
-def positive_up_to(maximum=None):
+def positive_up_to(maximum: float | None = None) -> Callable[[str], float]:
     """A type for a positive finite float of at most `maximum` (None: no bound).
 
         >>> positive_up_to(10)("0.5")
@@ -112,7 +124,7 @@ def positive_up_to(maximum=None):
         ...
         argparse.ArgumentTypeError: must be a positive number of at most 10, got '-1'
     """
-    def parse(text):
+    def parse(text: str) -> float:
         need = "a positive number" + ("" if maximum is None else f" of at most {maximum:g}")
         try:
             x = float(text)
@@ -127,7 +139,7 @@ def positive_up_to(maximum=None):
 positive_number = positive_up_to(None)     # a type for any positive finite float
 
 
-def sizes(max_size, max_count):
+def sizes(max_size: int, max_count: int) -> Callable[[str], list[int]]:
     """A type for a comma-separated list of whole numbers (layer sizes), e.g. '16,16'.
 
         >>> sizes(1024, 8)("16,16")
@@ -137,7 +149,7 @@ def sizes(max_size, max_count):
         ...
         argparse.ArgumentTypeError: each size must be a whole number from 1 to 1,024, got 0 in '16,0'
     """
-    def parse(text):
+    def parse(text: str) -> list[int]:
         parts = text.split(",")
         if len(parts) > max_count:
             raise argparse.ArgumentTypeError(f"at most {max_count} sizes, got {len(parts)} in "
@@ -162,7 +174,7 @@ def sizes(max_size, max_count):
 # --- the library's errors as user errors --------------------------------------------------
 
 @contextlib.contextmanager
-def user_errors(*errors, prefix=""):
+def user_errors(*errors: type[Exception], prefix: str = "") -> Iterator[None]:
     """Inside the block, an exception of one of the types `errors` becomes a `CLIError`
     with the same message (a KeyError's without its quotes), after `prefix`."""
     try:
@@ -172,7 +184,7 @@ def user_errors(*errors, prefix=""):
         raise CLIError(prefix + message) from None
 
 
-def find_walkthrough(name, command):
+def find_walkthrough(name: str, command: str) -> Walkthrough:
     """The walkthrough called `name`; a CLIError listing the names otherwise."""
     if len(name) > 60:                         # no walkthrough has such a name: say it short
         raise CLIError(f"{command}: no worked example called {shorten(name)}; choose one of: "
@@ -181,7 +193,7 @@ def find_walkthrough(name, command):
         return get(name)
 
 
-def load_model_file(path, option):
+def load_model_file(path: str, option: str) -> Module:
     """The model saved at `path` (given with `option`), or a CLIError saying why it cannot be
     read: the one place the command line reads a model file."""
     from ..nn import ModelFileError, load_model
@@ -196,7 +208,7 @@ def load_model_file(path, option):
         raise CLIError(f"{option}: {e}") from None
 
 
-def one_of(words):
+def one_of(words: Iterable[str]) -> str:
     """'a, b or c'."""
     words = list(words)
     return ", ".join(words[:-1]) + " or " + words[-1] if len(words) > 1 else "".join(words)
@@ -232,7 +244,7 @@ def _ascii_fallback(error):
 codecs.register_error(_HANDLER, _ascii_fallback)
 
 
-def to_ascii(text):
+def to_ascii(text: str) -> str:
     """`text` as a terminal without Unicode shows it: each character outside ASCII replaced by
     its ASCII rendering (`ASCII`), '?' for any other.
 
@@ -242,7 +254,7 @@ def to_ascii(text):
     return text.encode("ascii", _HANDLER).decode("ascii")
 
 
-def setup_streams():
+def setup_streams() -> None:
     """Make standard output and error show what their encoding cannot with `ASCII`'s
     renderings instead of raising UnicodeEncodeError (a cp1252 console, LC_ALL=C)."""
     for stream in (sys.stdout, sys.stderr):
@@ -253,7 +265,7 @@ def setup_streams():
                 pass
 
 
-def speaks_utf8(stream):
+def speaks_utf8(stream: object) -> bool:
     """Whether `stream` encodes UTF-8 (otherwise JSON goes out with \\u escapes)."""
     try:
         return codecs.lookup(getattr(stream, "encoding", None) or "ascii").name == "utf-8"
@@ -261,7 +273,7 @@ def speaks_utf8(stream):
         return False
 
 
-def print_json(data):
+def print_json(data: object) -> None:
     """`data` as indented JSON on standard output: non-ASCII text as it is on a UTF-8
     stream, as \\u escapes on any other (still the same JSON)."""
     print(json.dumps(data, indent=2, ensure_ascii=not speaks_utf8(sys.stdout)))

@@ -12,6 +12,9 @@ output, half the squared error otherwise). The page is self-contained and offlin
 program: without it the command says how to install it and writes nothing.
 """
 
+from __future__ import annotations
+
+import argparse
 import math
 import os
 
@@ -19,10 +22,17 @@ from ..explorer import MAX_NODES, GraphTooLargeError, explore, explore_model
 from ..files import write_output
 from ..nn import MLP
 from ..render import DotNotFoundError
-from ._common import CLIError, find_walkthrough, load_model_file, shorten, user_errors
+from ._common import (
+    CLIError,
+    Parser,
+    find_walkthrough,
+    load_model_file,
+    shorten,
+    user_errors,
+)
 
 
-def add_parser(sub):
+def add_parser(sub: argparse._SubParsersAction[Parser]) -> None:
     """Register `explore` on the command's subparsers."""
     p = sub.add_parser(
         "explore", help="write an interactive page that steps through a graph's passes",
@@ -84,7 +94,7 @@ def _explorer(args):
         return explore_model(model, inputs, target, practice=args.practice)
 
 
-def run(args):
+def run(args: argparse.Namespace) -> int:
     if args.out != "-" and os.path.splitext(args.out)[1].lower() not in (".html", ".htm"):
         raise CLIError(f"explore writes an HTML page: name the file {args.out!r} "
                        f"with .html, e.g. --out {os.path.splitext(args.out)[0] or 'graph'}.html")

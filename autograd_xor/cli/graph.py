@@ -12,6 +12,11 @@ and PNG need the `dot` program, and without it the command says how to install i
 writes nothing.
 """
 
+from __future__ import annotations
+
+import argparse
+from typing import TYPE_CHECKING
+
 from ..files import (
     OutputTargetError,
     check_output,
@@ -21,10 +26,14 @@ from ..files import (
     write_output,
 )
 from ..render import DotNotFoundError, render
-from ._common import CLIError, find_walkthrough, one_of, user_errors
+from ._common import CLIError, Parser, find_walkthrough, one_of, user_errors
+
+if TYPE_CHECKING:
+    from ..engine import Value
+    from ..nn import Module
 
 
-def add_parser(sub):
+def add_parser(sub: argparse._SubParsersAction[Parser]) -> None:
     """Register `graph` on the command's subparsers."""
     p = sub.add_parser("graph", help="draw a worked example's graph as SVG, PNG or DOT",
                        description="Draw a worked example after one backward pass: its "
@@ -52,11 +61,12 @@ def _format(args):
                        f"{'|'.join(formats_for('graph'))}") from None
 
 
-def run(args):
+def run(args: argparse.Namespace) -> int:
     fmt = _format(args)
     walkthrough = find_walkthrough(args.name, "graph")
     with user_errors(OutputTargetError, prefix="graph: --out: "):
         check_output(args.out)
+    drawn: Value | Module | None
     if args.view == "network":
         drawn = walkthrough.network()
         if drawn is None:

@@ -17,10 +17,14 @@ model file, the output targets), so a mistake costs nothing. Exits with status 1
 network did not learn (or training diverged), 2 on a user error, 130 on Ctrl-C.
 """
 
+from __future__ import annotations
+
+import argparse
 import math
 import os
 import sys
 import time
+from typing import TextIO
 
 from ..classify import (
     DATASETS,
@@ -38,6 +42,7 @@ from ..nn import MAX_PARAMETERS, MLP
 from ..xor import XOR_INPUTS, XOR_TARGETS, train_xor
 from ._common import (
     CLIError,
+    Parser,
     RunFailed,
     load_model_file,
     one_of,
@@ -67,7 +72,7 @@ _OPTIMIZER_WORDS = {"adam": "Adam", "sgd": "SGD"}
 _DATA_ONLY = ("activation", "loss", "optimizer", "batch_size", "points", "classes")
 
 
-def add_parser(sub):
+def add_parser(sub: argparse._SubParsersAction[Parser]) -> None:
     """Register `train` on the command's subparsers."""
     p = sub.add_parser(
         "train", help="train a classifier: XOR by default, or moons, circles, spiral",
@@ -134,14 +139,15 @@ class _ProgressBar:
     """A one-line progress bar on a terminal, redrawn every 1% of the epochs and at least
     every half second; silent otherwise."""
 
-    drawing = None          # the bar whose line is open (end_progress_line closes it)
+    # the bar whose line is open (end_progress_line closes it)
+    drawing: _ProgressBar | None = None
 
-    def __init__(self, total, stream):
+    def __init__(self, total: int, stream: TextIO) -> None:
         self.total, self.stream = total, stream
         self.every = max(1, total // 100)
         self.last = time.monotonic()
 
-    def __call__(self, epoch, loss):
+    def __call__(self, epoch: int, loss: float) -> None:
         now = time.monotonic()
         if epoch % self.every and epoch != self.total and now - self.last < 0.5:
             return
@@ -157,7 +163,7 @@ class _ProgressBar:
         self.stream.flush()
 
 
-def end_progress_line():
+def end_progress_line() -> None:
     """End a progress bar's unfinished line, so that a message starts on a line of its own."""
     bar, _ProgressBar.drawing = _ProgressBar.drawing, None
     if bar is not None:
@@ -255,8 +261,10 @@ def _xor_model(args):
         return None
     model = load_model_file(args.load, "--load")
     shape = _layer_sizes(model) if isinstance(model, MLP) else None
-    if shape is None or len(model.layers[0].neurons[0].w) != 2 or len(shape) != 2 or \
-            shape[1] != 1 or model.layers[1].neurons[0].activation != "sigmoid" or \
+    # (shape is None exactly when the model is not an MLP: the isinstance is for mypy)
+    if shape is None or not isinstance(model, MLP) or \
+            len(model.layers[0].neurons[0].w) != 2 or len(shape) != 2 or shape[1] != 1 or \
+            model.layers[1].neurons[0].activation != "sigmoid" or \
             model.loss not in (None, "binary_cross_entropy"):
         what = f"layer sizes {shape}" if shape else f"a {type(model).__name__}"
         raise CLIError(f"{shorten(args.load, 200)} is not a 2-H-1 XOR network with a sigmoid "
@@ -434,7 +442,7 @@ def _run_data(args, out):
                   f"{result.losses[-1]:.6f}", file=out)
         print(f"training accuracy: {_percent(result.train_accuracy)} "
               f"({round(result.train_accuracy * n_train)} of {n_train})", file=out)
-        if n_test:
+        if result.test_accuracy is not None:        # (there are held-out points)
             print(f"held-out accuracy: {_percent(result.test_accuracy)} "
                   f"({round(result.test_accuracy * n_test)} of {n_test})", file=out)
         else:
@@ -481,7 +489,7 @@ def _say_saved(args, out):
             print(f"{what} saved to {path}", file=out)
 
 
-def run(args):
+def run(args: argparse.Namespace) -> int:
     _check_options(args)
     out = sys.stderr if args.save == "-" else sys.stdout    # stdout carries the model then
     if args.data is None:

@@ -2,8 +2,19 @@
 `autograd-xor walkthrough --list`: print a worked example like its source's tables.
 """
 
+from __future__ import annotations
+
+import argparse
+
 from ..walkthroughs import OPTIONS, WALKTHROUGHS, table
-from ._common import CLIError, find_walkthrough, print_json, user_errors, whole_number
+from ._common import (
+    CLIError,
+    Parser,
+    find_walkthrough,
+    print_json,
+    user_errors,
+    whole_number,
+)
 
 # The most each option may ask for on the command line (the library has no upper limit):
 # enough for any table worth printing, few enough to finish within seconds (100,000 epochs
@@ -16,7 +27,7 @@ def _takers(option):
     return ", ".join(n for n, ex in WALKTHROUGHS.items() if option in ex.options) or "none"
 
 
-def add_parser(sub):
+def add_parser(sub: argparse._SubParsersAction[Parser]) -> None:
     """Register `walkthrough` on the command's subparsers."""
     listing = "; ".join(f"{ex.name}: {ex.subject}" for ex in WALKTHROUGHS.values())
     p = sub.add_parser(
@@ -37,7 +48,7 @@ def add_parser(sub):
     p.set_defaults(run=run)
 
 
-def run(args):
+def run(args: argparse.Namespace) -> int:
     if args.list:
         if args.json:
             print_json([{"name": ex.name, "subject": ex.subject, "title": ex.title,

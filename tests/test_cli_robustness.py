@@ -179,6 +179,14 @@ def test_a_100_kb_argument_is_not_echoed_whole(args):
     assert "characters)" in r.stderr
 
 
+def test_the_parser_reads_arguments_from_an_iterator_as_argparse_does():
+    # (it read an iterator whole to remember the arguments for its errors, leaving argparse
+    # none: "the following arguments are required: COMMAND")
+    from autograd_xor.cli import build_parser
+    args = build_parser().parse_args(iter(["graph", "gf", "--out", "g.svg"]))
+    assert (args.command, args.name, args.out) == ("graph", "gf", "g.svg")
+
+
 def test_walkthrough_numbers_are_bounded_too():
     err = run("walkthrough", "xor-sigmoid", "--epochs", "1" + "0" * 9).stderr
     assert "must be a whole number from 1 to 100,000, got 1000000000" in err

@@ -16,7 +16,7 @@ import contextlib
 import json
 import math
 import sys
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, NoReturn
 
 from .._checks import shorten
@@ -61,9 +61,10 @@ class Parser(argparse.ArgumentParser):
 
     # (argparse's own signature is overloaded for a namespace of another class, which the
     # command never passes)
-    def parse_known_args(self, args: Sequence[str] | None = None,  # type: ignore[override]
+    def parse_known_args(self, args: Iterable[str] | None = None,  # type: ignore[override]
                          namespace: argparse.Namespace | None = None
                          ) -> tuple[argparse.Namespace, list[str]]:
+        args = None if args is None else list(args)      # an iterator is read once: keep it
         Parser._argv = tuple(sys.argv[1:] if args is None else args)
         return super().parse_known_args(args, namespace)
 

@@ -765,10 +765,13 @@ def explore_model(model: MLP | str | os.PathLike[str], inputs: Sequence[float],
         ('loss', 'the 2-2-1 network on x = (0, 1), target 1: binary cross-entropy')
     """
     from .losses import binary_cross_entropy, half_squared_error
+    from .nn import MLP, load_model
     net: Any = model                    # an MLP, or one read from the file
     if isinstance(model, (str, os.PathLike)):
-        from .nn import load_model
         net = load_model(model)
+    if not isinstance(net, MLP):
+        raise TypeError(f"explore: the model is a {type(net).__name__}, not an MLP; the "
+                         f"explorer follows an MLP's layers (save one with MLP.save)")
     nin = len(net.layers[0].neurons[0].w)
     xs = [float(x) for x in inputs]
     if len(xs) != nin:

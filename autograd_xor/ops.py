@@ -202,6 +202,15 @@ def _scalar_pow(a, k):
     return _c_pow(a, k)
 
 
+def _number_pow(a, k):
+    """a ** k for a plain-number exponent: Python's (C's) pow, so that the value is
+    micrograd's to the last bit, except where PyTorch's kernel (sqrt for 0.5) differs in
+    kind: (-0.0) ** 0.5 is -0.0 and (-inf) ** 0.5 is nan."""
+    if k == 0.5 and (a == -math.inf or (a == 0.0 and math.copysign(1.0, a) < 0.0)):
+        return _scalar_pow(a, k)
+    return _c_pow(a, k)
+
+
 def _pow_forward(a, b, op, power):
     if a == 0.0 and b < 0.0 and b != -math.inf:
         raise _refuse(ZeroDivisionError, op + ": 0.0 ** {1} is a division by zero; keep the "
@@ -402,18 +411,18 @@ OPS = {op.name: op for op in [
     Op("neg", 1, lambda xs, k: -xs[0], lambda g, xs, out, k: (-g,),
        "d(−a)/da = −1", ("−1",), "-{0}", ("-{0}", ("-1.0",)), (_ANY,), "-{0}",
        edges=("Exact; -(0.0) is -0.0.")),
-    Op("**k", 1, lambda xs, k: _pow_forward(xs[0], k, op_text("**k", k), _scalar_pow),
+    Op("**k", 1, lambda xs, k: _pow_forward(xs[0], k, op_text("**k", k), _number_pow),
        _pow_k_backward,
        "d(a^k)/da = k·a^(k−1)", ("{k}·{0}^({k} − 1)",), "{0}**{k}", None, ((0.5, 2.0),),
        "{0} ** {k}", safe=(((lambda a: 1 + a.sigmoid()), "1 + sigmoid({})"),),
        params=(2.0, 3.0, 0.5, -1.5), parse=_float,
-       edges=("Computed as PyTorch's kernel does: a·a for 2, a·a·a for 3, sqrt for 0.5 (so "
-              "(−0.0) ** 0.5 is −0.0 and (−inf) ** 0.5 is nan), 1/sqrt for −0.5, 1/a for −1, "
-              "1/(a·a) for −2, C's pow otherwise. Refused: 0 to a negative power "
-              "(ZeroDivisionError), a negative base to a fractional power (ValueError), a "
-              "finite result that overflows (OverflowError); PyTorch gives inf or nan. The "
-              "slope of a ** 0 is a selected 0, even times an infinite gradient; the slope at a "
-              "= 0 for 0 < k < 1 is inf.")),
+       edges=("Python's pow, so the value is micrograd's to the last bit, but as PyTorch's "
+              "sqrt at 0.5: (−0.0) ** 0.5 is −0.0 and (−inf) ** 0.5 is nan. The slope "
+              "k·a^(k−1) takes a^(k−1) as PyTorch's kernel does (1/sqrt for −0.5, so −inf at "
+              "−0.0). Refused: 0 to a negative power (ZeroDivisionError), a negative base to a "
+              "fractional power (ValueError), a finite result that overflows (OverflowError); "
+              "PyTorch gives inf or nan. The slope of a ** 0 is a selected 0, even times an "
+              "infinite gradient; the slope at a = 0 for 0 < k < 1 is inf.")),
     Op("**", 2, lambda xs, k: _pow_forward(xs[0], xs[1], "**", _c_pow), _pow_backward,
        "d(a^b)/da = b·a^(b−1), d(a^b)/db = a^b·ln a", ("{1}·{0}^({1} − 1)", "{out}·ln {0}"),
        "{0} ** {1}", None, ((0.5, 2.0), _ANY), "{0} ** {1}",

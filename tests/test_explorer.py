@@ -364,3 +364,12 @@ def test_every_walkthrough_page_embeds_its_explorer_and_gf_asks_for_its_weights(
     asked = [data["nodes"][i]["id"] for i in data["practice"]]
     assert sorted(asked) == sorted(weights) and data["startPractice"]
     assert html.startswith("<p>before</p>\n<div class=\"agx agx-embed\"")
+
+
+def test_explore_model_names_a_model_that_is_not_an_mlp(tmp_path):
+    from autograd_xor import Neuron
+    from autograd_xor.explorer import explore_model
+    path = tmp_path / "neuron.json"
+    Neuron(2, weights=[0.5, -0.5]).save(path)
+    with pytest.raises(TypeError, match="the model is a Neuron, not an MLP"):
+        explore_model(path, [0.0, 1.0])

@@ -182,7 +182,7 @@ def user_errors(*errors: type[Exception], prefix: str = "") -> Iterator[None]:
         yield
     except errors as e:
         message = e.args[0] if isinstance(e, KeyError) and e.args else str(e)
-        raise CLIError(prefix + message) from None
+        raise CLIError(message if message.startswith(prefix) else prefix + message) from None
 
 
 def find_walkthrough(name: str, command: str) -> Walkthrough:

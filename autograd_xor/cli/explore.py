@@ -90,7 +90,7 @@ def _explorer(args):
         raise CLIError(f"explore: --model {shorten(args.model, 200)} holds a "
                        f"{type(model).__name__}, not a network (MLP); explore a model saved by "
                        f"'autograd-xor train --save'")
-    with user_errors(ValueError, prefix="explore: "):
+    with user_errors(ValueError, TypeError, prefix="explore: "):
         return explore_model(model, inputs, target, practice=args.practice)
 
 

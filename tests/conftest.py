@@ -1,11 +1,20 @@
 """Shared test setup. Tests that need the Graphviz `dot` program are marked `needs_dot`:
-locally they skip with a reason when `dot` is missing; in CI (CI=true) they must run, so a
-missing `dot` fails them instead."""
+locally they skip with a reason when `dot` is missing; in CI (CI=true, which `.ci/run`
+sets) they must run, so a missing `dot` fails them instead.
+
+Property tests draw the same examples on every run (Hypothesis' derandomize), so that a
+result never depends on luck; `HYPOTHESIS_PROFILE=explore make test` draws new ones, to hunt
+for a failing case."""
 
 import os
 import shutil
 
 import pytest
+from hypothesis import settings
+
+settings.register_profile("repeatable", derandomize=True, database=None)
+settings.register_profile("explore", derandomize=False)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
 
 
 def pytest_collection_modifyitems(config, items):

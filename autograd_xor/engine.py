@@ -30,6 +30,7 @@ keeps no closure and holds no tuple for one or two parents):
 from __future__ import annotations
 
 import math
+from itertools import filterfalse
 from numbers import Real
 from typing import TYPE_CHECKING, Any
 
@@ -208,11 +209,8 @@ class Value:
         """x for x > 0, else slope·x (PyTorch's default slope, 0.01)."""
         return apply_op("leaky_relu", self, k=_number(slope, "leaky_relu"))
 
-    def __radd__(self, other: float) -> Value:                                 # other + self
-        return self + other
-
-    def __rmul__(self, other: float) -> Value:                                 # other * self
-        return self * other
+    __radd__ = __add__                   # other + self is self + other, as in micrograd
+    __rmul__ = __mul__                   # other * self is self * other
 
     def __rsub__(self, other: float) -> Value:                                 # other - self
         return _constant(_number(other, "-")) - self
@@ -240,12 +238,9 @@ class Value:
         the same holds through it as long as that function adds (`+=`) to `.grad`, as
         micrograd's do, and computes the same numbers each time.
         """
-        if self._a is None:                       # a leaf: d self / d self = 1
-            self.grad += 1.0
-            return
         stash: list[tuple[Value, float]] = []
         inner = _walk(self, False, stash)       # inner nodes, zeroed; leaves' grads stashed
-        self.grad = 1.0
+        self.grad = 1.0                           # d self / d self (a leaf root: stashed too)
         check = _modes.open_blocks and _modes.anomaly_enabled()
         try:
             for v in reversed(inner):             # p.grad += local * g for each parent
@@ -312,7 +307,7 @@ def _number(x, op):
     """Return x as a float, or raise an error that names the op, the value and a fix."""
     if type(x) is float:                   # the common case, without the slower ABC check
         return x
-    if isinstance(x, Real) and not isinstance(x, Value):
+    if type(x) is int or isinstance(x, Real) and not isinstance(x, Value):
         try:
             return float(x)
         except OverflowError:
@@ -479,13 +474,16 @@ _DONE = object()       # on the stack: every parent of the node below it is in o
 
 def _walk(root, leaves, stash):
     """Depth-first, parents in order, each node after its parents; iterative, so graphs of
-    any depth work. With `leaves` False, leaves are never pushed; with a `stash` list
-    (backward), every leaf that holds a gradient is moved into it as (leaf, grad) and set
-    to 0.0, and every inner node's gradient is set to 0.0."""
+    any depth work. With `leaves` False, leaves are left out of the order; with a `stash`
+    list (backward), every leaf that holds a gradient is moved into it as (leaf, grad) and
+    set to 0.0, and every inner node's gradient is set to 0.0. The parents of an n-parent
+    node (`weighted_sum`) not yet seen are pushed by C code (`filterfalse`), so a weight
+    shared by many neurons costs Python work once per walk, not once per edge; the leaves
+    of one- and two-parent nodes stay out of `seen`, which keeps a long chain's walk small."""
     order: list[Value] = []
     seen: set[Value] = set()
     stack = [root]
-    push, pop, append, see = stack.append, stack.pop, order.append, seen.add
+    push, pop, extend, append, see = stack.append, stack.pop, stack.extend, order.append, seen.add
     zero = stash is not None
     while stack:
         v = pop()
@@ -499,22 +497,26 @@ def _walk(root, leaves, stash):
             continue
         see(v)
         a = v._a
-        if a is None:                  # a leaf (pushed when leaves are wanted, or the root)
-            append(v)
+        if a is None:                  # a leaf an n-parent node pushed, or a wanted leaf
+            if leaves:
+                append(v)
+            elif zero and v.grad:
+                stash.append((v, v.grad))
+                v.grad = 0.0
             continue
         push(v)
         push(_DONE)
         b = v._b                       # parents pushed last first: the first pops first
-        for p in (b, a) if b is not None else reversed(a) if type(a) is tuple else (a,):
-            if p._a is None:
-                if leaves:
-                    if p not in seen:
-                        push(p)
-                elif p.grad and zero:
-                    stash.append((p, p.grad))
-                    p.grad = 0.0
-            elif p not in seen:
-                push(p)
+        if type(a) is tuple:           # n parents: C code skips those seen, so a weight
+            extend(filterfalse(seen.__contains__, reversed(a)))  # shared by many: once
+            continue
+        for p in (b, a) if b is not None else (a,):   # one or two parents: a leaf is dealt
+            if p._a is not None or leaves:             # with here and kept out of `seen`
+                if p not in seen:
+                    push(p)
+            elif zero and p.grad:
+                stash.append((p, p.grad))
+                p.grad = 0.0
     return order
 
 
@@ -532,6 +534,4 @@ def topological_order(root: Value, leaves: bool = True) -> list[Value]:
         >>> [v.label for v in topological_order(c)]
         ['a', 'k', 'b', 'c']
     """
-    if not leaves and root._a is None:
-        return []
     return _walk(root, leaves, None)

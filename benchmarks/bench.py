@@ -287,7 +287,7 @@ What stands in the way of the eager ratios (measured in docs/performance.md):
   - two kinds of Value (yours may carry attributes, the ops' stay small): the attribute
     reads in the walk and in backward() see both and fall back to the generic lookup
   - with the collector on, the collections that walk a graph's nodes before it is freed:
-    the engine can move them, not skip them
+    the engine runs them while its nodes are blank where it can, but cannot skip them
   - the compiled replay is the way past all three"""
 
 

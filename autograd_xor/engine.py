@@ -236,7 +236,9 @@ class Value:
         gradient again, bit for bit; the gradients of inner nodes are this pass's alone. A
         node made by hand (micrograd style) passes its gradient on with its own `_backward`:
         the same holds through it as long as that function adds (`+=`) to `.grad`, as
-        micrograd's do, and computes the same numbers each time.
+        micrograd's do, and computes the same numbers each time. A node whose gradient is
+        zero passes nothing on (each parent would get ±0.0, which changes no bit), unless a
+        local derivative is infinite or NaN: 0 · inf is NaN, as in PyTorch.
         """
         stash: list[tuple[Value, float]] = []
         inner = _walk(self, False, stash)       # inner nodes, zeroed; leaves' grads stashed

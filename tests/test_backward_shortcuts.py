@@ -143,10 +143,12 @@ def test_the_walk_down_first_parents_keeps_the_depth_first_order():
     assert [id(v) for v in topological_order(root, leaves=False)] == inner
 
 
-def test_a_refill_runs_the_young_collection_while_the_nodes_are_blank():
-    class Node:
-        __slots__ = ("x",)
-    pool = Pool(Node)
+class _Node:
+    __slots__ = ("x",)
+
+
+def _refill_counting_collections(pool):
+    """`pool.refill()`, and the generation of each collection that ran during it."""
     collections = []
 
     def seen(phase, info):
@@ -157,36 +159,28 @@ def test_a_refill_runs_the_young_collection_while_the_nodes_are_blank():
         pool.refill()
     finally:
         gc.callbacks.remove(seen)
-    assert 0 in collections
+    return collections
+
+
+def test_a_refill_runs_the_young_collection_while_the_nodes_are_blank():
+    pool = Pool(_Node)
+    assert 0 in _refill_counting_collections(pool)
     young = {id(o) for o in gc.get_objects(generation=0)}
     assert not any(id(o) in young for o in pool)     # they left the young generation
     assert len(pool) == BATCH - 1
 
 
 def test_a_refill_leaves_a_collector_you_turned_off_alone():
-    class Node:
-        __slots__ = ("x",)
-    pool = Pool(Node)
-    collections = []
-
-    def seen(phase, info):
-        collections.append(phase)
     gc.disable()
-    gc.callbacks.append(seen)
     try:
-        pool.refill()
+        assert _refill_counting_collections(Pool(_Node)) == []
         assert not gc.isenabled()
     finally:
-        gc.callbacks.remove(seen)
         gc.enable()
-    assert collections == []
 
 
 def test_a_finalizer_that_empties_the_pool_during_the_collection():
-    class Node:
-        __slots__ = ("x",)
-    pool = Pool(Node)
-
+    pool = Pool(_Node)
     emptied = []
 
     class Cycle:
@@ -201,4 +195,4 @@ def test_a_finalizer_that_empties_the_pool_during_the_collection():
     Cycle()                                 # young cyclic garbage: the refill's collection
     node = pool.refill()                    # finalizes it
     assert emptied == [BATCH]
-    assert type(node) is Node
+    assert type(node) is _Node

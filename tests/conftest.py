@@ -6,8 +6,10 @@ Property tests draw the same examples on every run (Hypothesis' derandomize), so
 result never depends on luck; `HYPOTHESIS_PROFILE=explore make test` draws new ones, to hunt
 for a failing case."""
 
+import importlib.util
 import os
 import shutil
+from pathlib import Path
 
 import pytest
 from hypothesis import settings
@@ -34,3 +36,13 @@ def pytest_collection_modifyitems(config, items):
 @pytest.fixture
 def _require_dot_in_ci():
     pytest.fail("CI must have Graphviz 'dot' (the Makefile installs it); it is missing")
+
+
+@pytest.fixture(scope="session")
+def workloads():
+    """`benchmarks/workloads.py`: the benchmark's workloads (micrograd's demo among them)."""
+    path = Path(__file__).resolve().parent.parent / "benchmarks" / "workloads.py"
+    spec = importlib.util.spec_from_file_location("workloads", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

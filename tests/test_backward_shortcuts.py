@@ -14,7 +14,7 @@ import random
 
 import pytest
 
-from autograd_xor import MLP, Value, datasets, topological_order, weighted_sum
+from autograd_xor import MLP, Value, topological_order, weighted_sum
 from autograd_xor._collector import BATCH, Pool
 
 
@@ -29,40 +29,17 @@ def _reference_grads(root, leaves):
     return [p.grad.hex() for p in leaves]
 
 
-class _OpsMLP:
-    """micrograd's neurons, `b + sum(w * x)` with `+` and `*` nodes, on our Value."""
-
-    def __init__(self, sizes):
-        self.layers = [[([Value(random.uniform(-1, 1)) for _ in range(nin)], Value(0.0))
-                        for _ in range(nout)] for nin, nout in zip(sizes, sizes[1:])]
-
-    def __call__(self, x):
-        for i, layer in enumerate(self.layers):
-            out = [sum((w * xi for w, xi in zip(ws, x)), b) for ws, b in layer]
-            x = [o.relu() for o in out] if i < len(self.layers) - 1 else out
-        return x[0]
-
-    def parameters(self):
-        return [p for layer in self.layers for ws, b in layer for p in ws + [b]]
-
-
-def _demo_loss(model, X, y):
-    """micrograd's demo loss: mean hinge loss over the points plus an L2 term."""
-    scores = [model([Value(a), Value(b)]) for a, b in X]
-    losses = [(1 + -(2 * t - 1) * s).relu() for t, s in zip(y, scores)]
-    return sum(losses) * (1.0 / len(losses)) + 1e-4 * sum(p * p for p in model.parameters())
-
-
 @pytest.mark.parametrize("kind", ["nn.MLP (weighted sums)", "micrograd's neurons (+ and *)"])
-def test_skipping_zero_gradients_changes_no_bit_at_the_demo_size(kind):
+def test_skipping_zero_gradients_changes_no_bit_at_the_demo_size(kind, workloads):
     # micrograd's demo, 2-16-16-1 on 100 moons, trained until most points are past the
     # hinge's margin: most of the graph then has a zero gradient, and backward() skips it
-    random.seed(1337)
-    model = MLP(2, [16, 16, 1]) if kind.startswith("nn") else _OpsMLP([2, 16, 16, 1])
-    X, y = datasets.moons(100, noise=0.1, seed=1)
+    random.seed(workloads.DEMO_SEED)
+    model = (MLP(2, [16, 16, 1]) if kind.startswith("nn") else
+             workloads.OpsMLP(Value, 2, [16, 16, 1]))
+    X, y = workloads.two_moons()
     params = model.parameters()
     for step in range(30):
-        loss = _demo_loss(model, X, y)
+        loss, _ = workloads.demo_loss(model, Value, X, y)
         for p in params:
             p.grad = 0          # micrograd's zero_grad sets the int 0
         loss.backward()

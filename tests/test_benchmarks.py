@@ -1,7 +1,6 @@
 """The benchmark workloads compute the same numbers on every engine (no timings here: those
 live in `benchmarks/bench.py`)."""
 
-import importlib.util
 import subprocess
 import sys
 from pathlib import Path
@@ -11,28 +10,20 @@ import pytest
 BENCH = Path(__file__).resolve().parent.parent / "benchmarks"
 
 
-def _workloads():
-    spec = importlib.util.spec_from_file_location("workloads", BENCH / "workloads.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-W = _workloads()
-
-
 def losses(setup, steps):
     step = setup()
     return [repr(step()) for _ in range(steps)]
 
 
-def test_w3_engines_train_identically():
+def test_w3_engines_train_identically(workloads):
+    W = workloads
     ours = losses(W.w3_ours, 6)
     assert losses(W.w4_w3_compiled, 6) == ours          # calls 3 to 6 are replays
     assert losses(W.w3_micrograd, 6) == ours
 
 
-def test_w1_engines_train_identically():
+def test_w1_engines_train_identically(workloads):
+    W = workloads
     ours = losses(W.w1_ours, 3)
     assert losses(W.w1_ops_ours, 3) == ours             # binary ops: the same floats
     assert losses(W.w4_w1_compiled, 3) == ours
@@ -40,9 +31,9 @@ def test_w1_engines_train_identically():
 
 
 @pytest.mark.parametrize("kind", ["const", "shared"])
-def test_w2_chain_backward(kind):
+def test_w2_chain_backward(kind, workloads):
     from autograd_xor import Value
-    x, y = W.chain(Value, 20_000, kind)
+    x, y = workloads.chain(Value, 20_000, kind)
     y.backward()
     assert x.grad == 1.0 and y.data == 0.5
 
